@@ -1,0 +1,105 @@
+import type { GatewayConfig } from '../config/schema.js';
+import { compileGlobs, matchesEverything } from './glob.js';
+import type { Principal } from './principal.js';
+
+/**
+ * What one caller may see: the only source of visibility decisions, used by every route and pushed
+ * into every index query (lists, search, versions, detail, cursors, counts, `alsoIn`).
+ */
+export interface CallerView {
+  /** Member of an `access.admins` group: sees everything and may use admin routes. */
+  readonly admin: boolean;
+  /** Priority indexes of registries the caller may see anything in, ascending. */
+  readonly registries: readonly number[];
+  /** True when the caller may see `name` in registry `i`. */
+  canSee(i: number, name: string): boolean;
+  /** True when the caller may publish or edit `name` in (managed) registry `i`. */
+  canPublish(i: number, name: string): boolean;
+}
+
+interface NameGrant {
+  servers: RegExp | null;
+  all: boolean;
+  exclude: RegExp | null;
+}
+
+interface CompiledRule {
+  groups: ReadonlySet<string>;
+  registries: ReadonlySet<number>;
+  grant: NameGrant;
+  publish: RegExp | null;
+}
+
+function grantAllows(g: NameGrant, name: string): boolean {
+  if (g.exclude?.test(name)) return false;
+  return g.all || (g.servers?.test(name) ?? false);
+}
+
+/**
+ * Compiles `access` config once; `viewFor` answers per caller (cached per group set).
+ * With no rules at all every caller sees everything (the keyless demo default); otherwise a caller
+ * sees the union of the rules whose groups it is in.
+ */
+export class AccessPolicy {
+  private readonly rules: CompiledRule[];
+  private readonly admins: ReadonlySet<string>;
+  private readonly cache = new Map<string, CallerView>();
+  private readonly everything: number[];
+
+  constructor(access: GatewayConfig['access'], registryNames: readonly string[]) {
+    this.admins = new Set(access.admins);
+    this.everything = registryNames.map((_, i) => i);
+    this.rules = access.rules.map((rule) => {
+      const regGlob = compileGlobs(rule.registries);
+      return {
+        groups: new Set(rule.groups),
+        registries: new Set(this.everything.filter((i) => regGlob?.test(registryNames[i] as string))),
+        grant: { servers: compileGlobs(rule.servers), all: matchesEverything(rule.servers), exclude: compileGlobs(rule.exclude) },
+        publish: compileGlobs(rule.publish),
+      };
+    });
+  }
+
+  /** True when the principal is in an admin group. */
+  isAdmin(principal: Principal): boolean {
+    return principal.groups.some((g) => this.admins.has(g));
+  }
+
+  /** The caller's view (memoised by group set; bounded cache). */
+  viewFor(principal: Principal): CallerView {
+    const key = [...principal.groups].sort().join('\u0000');
+    const cached = this.cache.get(key);
+    if (cached) return cached;
+    const view = this.build(principal);
+    if (this.cache.size > 10_000) this.cache.clear();
+    this.cache.set(key, view);
+    return view;
+  }
+
+  private build(principal: Principal): CallerView {
+    const admin = this.isAdmin(principal);
+    const publishGrants = new Map<number, RegExp[]>();
+    const matching = this.rules.filter((r) => principal.groups.some((g) => r.groups.has(g)));
+    for (const rule of matching) {
+      if (!rule.publish) continue;
+      for (const i of rule.registries) publishGrants.set(i, [...(publishGrants.get(i) ?? []), rule.publish]);
+    }
+    const canPublish = (i: number, name: string) => admin || (publishGrants.get(i)?.some((re) => re.test(name)) ?? false);
+
+    if (admin || this.rules.length === 0) {
+      return { admin, registries: this.everything, canSee: () => true, canPublish };
+    }
+    const grants = new Map<number, NameGrant[]>();
+    for (const rule of matching) {
+      for (const i of rule.registries) grants.set(i, [...(grants.get(i) ?? []), rule.grant]);
+    }
+    const open = new Set<number>();
+    for (const [i, list] of grants) if (list.some((g) => g.all && !g.exclude)) open.add(i);
+    return {
+      admin,
+      registries: [...grants.keys()].sort((a, b) => a - b),
+      canSee: (i, name) => open.has(i) || (grants.get(i)?.some((g) => grantAllows(g, name)) ?? false),
+      canPublish,
+    };
+  }
+}

@@ -1,0 +1,202 @@
+import type { Logger } from '../observability/logger.js';
+import type { CatalogStore } from './CatalogStore.js';
+import { compareStrings, sortedInsert, sortedRemove } from './sortedStrings.js';
+import type { VersionRecord } from './types.js';
+
+/** A record as held in memory, with its change time parsed for `updated_since`. */
+export interface IndexedRecord extends VersionRecord {
+  updatedMs: number;
+}
+
+/** One registry's part of the read model. */
+export interface RegistryView {
+  /** Sorted names the registry holds (any version, deleted included). */
+  readonly names: readonly string[];
+  /** Records per name, sorted by version (plain string order). */
+  readonly byName: ReadonlyMap<string, readonly IndexedRecord[]>;
+}
+
+interface MutableRegistry {
+  names: string[];
+  byName: Map<string, IndexedRecord[]>;
+}
+
+const BATCH = 5000;
+/** Past this many membership changes in one refresh, re-sort instead of splicing. */
+const RESORT_THRESHOLD = 2000;
+
+function toIndexed(records: VersionRecord[]): IndexedRecord[] {
+  return records
+    .map((r) => ({ ...r, updatedMs: Date.parse(r.updatedAt) }))
+    .sort((a, b) => compareStrings(a.version, b.version));
+}
+
+/**
+ * The per-process read model of the index: names, version records and ownership for every
+ * configured registry, kept in memory (bodies stay in Redis) and brought up to date from the change
+ * stream before each read, so every replica reads its own writes and everyone else's.
+ * API replicas stay stateless: this is derived state, rebuilt from Redis at start.
+ */
+export class CatalogIndex {
+  private regs: MutableRegistry[] = [];
+  private union: string[] = [];
+  private holders = new Map<string, number[]>();
+  private lastId = '0-0';
+  private lastSeq = 0;
+  private running: Promise<void> | undefined;
+  private queued: Promise<void> | undefined;
+  private readonly position: Map<string, number>;
+
+  /**
+   * @param registries registry names in priority order (config order)
+   */
+  constructor(
+    private readonly store: CatalogStore,
+    readonly registries: readonly string[],
+    private readonly logger?: Logger,
+  ) {
+    this.position = new Map(registries.map((name, i) => [name, i]));
+    this.regs = registries.map(() => ({ names: [], byName: new Map() }));
+  }
+
+  /** Priority index of a configured registry, or undefined. */
+  indexOf(registry: string): number | undefined {
+    return this.position.get(registry);
+  }
+
+  /** Read access to one registry's records. */
+  registry(i: number): RegistryView {
+    return this.regs[i] as MutableRegistry;
+  }
+
+  /** Every name held by any registry, sorted. */
+  get names(): readonly string[] {
+    return this.union;
+  }
+
+  /** Registries (priority indexes, ascending) holding `name`. */
+  holdersOf(name: string): readonly number[] {
+    return this.holders.get(name) ?? [];
+  }
+
+  /** Total versions held by registry `i`. */
+  versionCount(i: number): number {
+    let n = 0;
+    for (const recs of (this.regs[i] as MutableRegistry).byName.values()) n += recs.length;
+    return n;
+  }
+
+  /** Rebuilds the whole read model from Redis. */
+  async load(): Promise<void> {
+    const started = Date.now();
+    const position = await this.store.changePosition();
+    const regs: MutableRegistry[] = this.registries.map(() => ({ names: [], byName: new Map() }));
+    const holders = new Map<string, number[]>();
+    for (let i = 0; i < this.registries.length; i++) {
+      const reg = regs[i] as MutableRegistry;
+      for await (const chunk of this.store.scanRegistry(this.registries[i] as string)) {
+        for (const [name, records] of chunk) {
+          if (records.length === 0) continue;
+          reg.byName.set(name, toIndexed(records));
+          reg.names.push(name);
+          const h = holders.get(name);
+          if (h) h.push(i);
+          else holders.set(name, [i]);
+        }
+      }
+      reg.names.sort(compareStrings);
+    }
+    this.regs = regs;
+    this.holders = holders;
+    this.union = [...holders.keys()].sort(compareStrings);
+    this.lastId = position.id;
+    this.lastSeq = position.seq;
+    this.logger?.debug('catalog index loaded', { names: this.union.length, ms: Date.now() - started });
+  }
+
+  /**
+   * Applies every change committed so far. Concurrent callers share work, but a caller never gets
+   * a refresh that started before it asked (read-your-writes across replicas).
+   * @throws the Redis error when Redis is unreachable.
+   */
+  ensureFresh(): Promise<void> {
+    if (!this.running) {
+      this.running = this.refresh().finally(() => {
+        this.running = undefined;
+      });
+      return this.running;
+    }
+    if (!this.queued) {
+      this.queued = this.running
+        .catch(() => undefined)
+        .then(() => {
+          this.queued = undefined;
+          return this.ensureFresh();
+        });
+    }
+    return this.queued;
+  }
+
+  private async refresh(): Promise<void> {
+    for (;;) {
+      const events = await this.store.changesAfter(this.lastId, BATCH);
+      if (events.length === 0) return;
+      if ((events[0] as { seq: number }).seq !== this.lastSeq + 1) {
+        this.logger?.info('catalog change stream gap; reloading the index', { expected: this.lastSeq + 1, got: events[0]?.seq });
+        await this.load();
+        return;
+      }
+      const touched = new Map<number, Set<string>>();
+      for (const e of events) {
+        const i = this.position.get(e.registry);
+        if (i === undefined) continue;
+        let set = touched.get(i);
+        if (!set) touched.set(i, (set = new Set()));
+        set.add(e.name);
+      }
+      const fetched = await Promise.all(
+        [...touched].map(async ([i, names]) => [i, await this.store.readNames(this.registries[i] as string, [...names])] as const),
+      );
+      let membershipChanges = 0;
+      for (const [, m] of fetched) membershipChanges += m.size;
+      const resort = membershipChanges > RESORT_THRESHOLD;
+      for (const [i, states] of fetched) {
+        for (const [name, state] of states) this.setName(i, name, state.records, resort);
+      }
+      if (resort) {
+        for (const reg of this.regs) reg.names = [...reg.byName.keys()].sort(compareStrings);
+        this.union = [...this.holders.keys()].sort(compareStrings);
+      }
+      const last = events[events.length - 1] as { id: string; seq: number };
+      this.lastId = last.id;
+      this.lastSeq = last.seq;
+      if (events.length < BATCH) return;
+    }
+  }
+
+  private setName(i: number, name: string, records: VersionRecord[], deferSort: boolean): void {
+    const reg = this.regs[i] as MutableRegistry;
+    const had = reg.byName.has(name);
+    if (records.length > 0) {
+      reg.byName.set(name, toIndexed(records));
+      if (had) return;
+      const h = this.holders.get(name);
+      if (h) {
+        h.push(i);
+        h.sort((a, b) => a - b);
+      } else this.holders.set(name, [i]);
+      if (deferSort) return;
+      sortedInsert(reg.names, name);
+      if (!h) sortedInsert(this.union, name);
+      return;
+    }
+    if (!had) return;
+    reg.byName.delete(name);
+    const h = (this.holders.get(name) ?? []).filter((x) => x !== i);
+    if (h.length > 0) this.holders.set(name, h);
+    else this.holders.delete(name);
+    if (deferSort) return;
+    sortedRemove(reg.names, name);
+    if (h.length === 0) sortedRemove(this.union, name);
+  }
+}

@@ -1,0 +1,120 @@
+import type { CallerView } from '../access/AccessPolicy.js';
+import { NotFoundError } from '../errors.js';
+import type { CatalogIndex } from './CatalogIndex.js';
+import type { CatalogStore } from './CatalogStore.js';
+import type { CursorCodec } from './cursor.js';
+import { alsoIn, findVersion, listRows, listVersions, type ListFilter, type Row, type Scope } from './listing.js';
+import { guardStore } from './storeUnavailable.js';
+import { GATEWAY_META_KEY, OFFICIAL_META_KEY, type OfficialMeta } from './types.js';
+
+/** Validated parameters of a list request. */
+export interface ListParams extends ListFilter {
+  cursor?: string;
+  limit: number;
+}
+
+const SERVER_NOT_FOUND = 'Server not found';
+
+/**
+ * Read side of the catalogue: answers list, versions and detail queries for a caller's view and
+ * renders the official v0.1 envelopes. Bodies are stored pre-serialised and spliced into the JSON
+ * text unparsed.
+ */
+export class CatalogService {
+  constructor(
+    private readonly index: CatalogIndex,
+    private readonly store: CatalogStore,
+    private readonly cursors: CursorCodec,
+  ) {}
+
+  /**
+   * The scope for a route: aggregated, or one registry the caller may see.
+   * @throws NotFoundError when the registry does not exist or is invisible to the caller.
+   */
+  scopeFor(view: CallerView, registryName?: string): Scope {
+    if (registryName === undefined) return { kind: 'aggregate' };
+    const i = this.index.indexOf(registryName);
+    if (i === undefined || !view.registries.includes(i)) {
+      throw new NotFoundError(`Registry "${registryName}" not found. GET /v0.1/servers lists the aggregated catalogue.`);
+    }
+    return { kind: 'registry', index: i };
+  }
+
+  /** `GET /v0.1/servers`: a page of rows as the official list envelope (JSON text). */
+  async listServers(view: CallerView, scope: Scope, params: ListParams): Promise<string> {
+    const scopeKey = this.scopeKey(scope);
+    const after = params.cursor ? this.cursors.decode(scopeKey, params.cursor) : undefined;
+    return guardStore(async () => {
+      await this.index.ensureFresh();
+      const page = listRows(this.index, view, scope, params, params.limit, after);
+      const items = await this.render(view, page.rows);
+      const metadata: { count: number; nextCursor?: string } = { count: items.length };
+      if (page.next) metadata.nextCursor = this.cursors.encode(scopeKey, page.next);
+      return `{"servers":[${items.join(',')}],"metadata":${JSON.stringify(metadata)}}`;
+    });
+  }
+
+  /**
+   * `GET .../servers/{name}/versions`: every visible version, newest first.
+   * @throws NotFoundError when the caller can see no version of the server.
+   */
+  async listVersions(view: CallerView, scope: Scope, name: string, includeDeleted: boolean): Promise<string> {
+    return guardStore(async () => {
+      await this.index.ensureFresh();
+      const rows = listVersions(this.index, view, scope, name, includeDeleted);
+      if (!rows) throw new NotFoundError(SERVER_NOT_FOUND);
+      const items = await this.render(view, rows);
+      return `{"servers":[${items.join(',')}],"metadata":{"count":${items.length}}}`;
+    });
+  }
+
+  /**
+   * `GET .../servers/{name}/versions/{version}`: one version, `latest` allowed.
+   * @throws NotFoundError when not visible.
+   */
+  async getVersion(view: CallerView, scope: Scope, name: string, version: string, includeDeleted: boolean): Promise<string> {
+    return guardStore(async () => {
+      await this.index.ensureFresh();
+      const row = findVersion(this.index, view, scope, name, version, includeDeleted);
+      if (!row) throw new NotFoundError(SERVER_NOT_FOUND);
+      const [item] = await this.render(view, [row]);
+      if (item === undefined) throw new NotFoundError(SERVER_NOT_FOUND);
+      return item;
+    });
+  }
+
+  private scopeKey(scope: Scope): string {
+    return scope.kind === 'aggregate' ? 'aggregate' : `registry:${this.index.registries[scope.index] as string}`;
+  }
+
+  private async render(view: CallerView, rows: readonly Row[]): Promise<string[]> {
+    const bodies = await this.store.getBodies(
+      rows.map((r) => ({ registry: this.index.registries[r.registry] as string, name: r.name, version: r.record.version })),
+    );
+    const out: string[] = [];
+    rows.forEach((row, i) => {
+      const body = bodies[i];
+      // A body can vanish between the index read and the fetch (a concurrent delete); skip it.
+      if (body === null || body === undefined) return;
+      out.push(`{"server":${body},"_meta":${JSON.stringify(this.meta(view, row))}}`);
+    });
+    return out;
+  }
+
+  private meta(view: CallerView, row: Row): Record<string, unknown> {
+    const r = row.record;
+    const official: OfficialMeta = {
+      status: r.status,
+      statusChangedAt: r.statusChangedAt,
+      publishedAt: r.publishedAt,
+      updatedAt: r.updatedAt,
+      isLatest: r.isLatest,
+    };
+    if (r.statusMessage !== undefined) official.statusMessage = r.statusMessage;
+    const gateway: Record<string, unknown> = { registry: this.index.registries[row.registry] };
+    if (r.upstreamUpdatedAt !== undefined) gateway.upstreamUpdatedAt = r.upstreamUpdatedAt;
+    gateway.syncedAt = r.syncedAt;
+    gateway.alsoIn = alsoIn(this.index, view, row.registry, row.name).map((i) => this.index.registries[i]);
+    return { [OFFICIAL_META_KEY]: official, [GATEWAY_META_KEY]: gateway };
+  }
+}

@@ -1,0 +1,252 @@
+import type { Redis } from 'ioredis';
+import { bodyField, type Keys } from './keys.js';
+import { mergeName, type MergeMode } from './merge.js';
+import type { IncomingEntry, VersionRecord } from './types.js';
+
+/**
+ * Compare-and-set of one name's records, bodies and a change event, atomically.
+ * KEYS: meta, bodies, seq, changes. ARGV: name, expectPresent(0|1), expected, newMeta('' = delete),
+ * registry, maxlen, nSet, field/value pairs..., nDel, fields...
+ * Returns 1 when applied, 0 when the stored records differ from `expected` (a concurrent writer).
+ */
+const APPLY_NAME_LUA = `
+local cur = redis.call('HGET', KEYS[1], ARGV[1])
+if ARGV[2] == '0' then
+  if cur then return 0 end
+elseif cur ~= ARGV[3] then
+  return 0
+end
+if ARGV[4] == '' then redis.call('HDEL', KEYS[1], ARGV[1]) else redis.call('HSET', KEYS[1], ARGV[1], ARGV[4]) end
+local i = 7
+local nset = tonumber(ARGV[i])
+for j = 1, nset do
+  redis.call('HSET', KEYS[2], ARGV[i + 2*j - 1], ARGV[i + 2*j])
+end
+i = i + 2*nset + 1
+local ndel = tonumber(ARGV[i])
+for j = 1, ndel do
+  redis.call('HDEL', KEYS[2], ARGV[i + j])
+end
+local seq = redis.call('INCR', KEYS[3])
+redis.call('XADD', KEYS[4], 'MAXLEN', '~', ARGV[6], '*', 'seq', seq, 'reg', ARGV[5], 'name', ARGV[1])
+return 1
+`;
+
+/** How many change events the stream keeps; replicas further behind than this reload fully. */
+const CHANGES_MAXLEN = 200_000;
+const MAX_CAS_ATTEMPTS = 8;
+
+type WithApplyName = Redis & {
+  applyName(meta: string, bodies: string, seq: string, changes: string, ...args: (string | number)[]): Promise<number>;
+};
+
+/** Result of writing a batch of names. */
+export interface WriteResult {
+  /** Names whose served data changed. */
+  changedNames: number;
+  /** Versions now stored for the names written. */
+  versions: number;
+}
+
+/** A body to fetch: one version of one name in one registry. */
+export interface BodyRef {
+  registry: string;
+  name: string;
+  version: string;
+}
+
+/**
+ * The Redis-backed index of entries `(registry, name, version)`. All writes go through an atomic
+ * per-name compare-and-set that also appends to the change stream, so readers never see a
+ * half-written name and replicas' read models can follow every change.
+ */
+export class CatalogStore {
+  private readonly redis: WithApplyName;
+
+  constructor(
+    redis: Redis,
+    readonly keys: Keys,
+  ) {
+    redis.defineCommand('applyName', { numberOfKeys: 4, lua: APPLY_NAME_LUA });
+    this.redis = redis as WithApplyName;
+  }
+
+  /** Reads the stored records of several names (missing names map to []). */
+  async readNames(registry: string, names: readonly string[]): Promise<Map<string, { raw: string | null; records: VersionRecord[] }>> {
+    const out = new Map<string, { raw: string | null; records: VersionRecord[] }>();
+    if (names.length === 0) return out;
+    const values = await this.redis.hmget(this.keys.meta(registry), ...names);
+    names.forEach((name, i) => {
+      const raw = values[i] ?? null;
+      out.set(name, { raw, records: raw ? (JSON.parse(raw) as VersionRecord[]) : [] });
+    });
+    return out;
+  }
+
+  /**
+   * Merges incoming entries into the index, name by name, retrying names that a concurrent writer
+   * touched in between. With `mode: 'replace'` each name's incoming set is its complete set of versions.
+   * @param groups incoming entries grouped by name
+   * @param now the change time to stamp on changed records
+   */
+  async writeNames(registry: string, groups: ReadonlyMap<string, IncomingEntry[]>, mode: MergeMode, now = new Date().toISOString()): Promise<WriteResult> {
+    let pending = [...groups.keys()];
+    const result: WriteResult = { changedNames: 0, versions: 0 };
+    for (let attempt = 0; pending.length > 0; attempt++) {
+      if (attempt >= MAX_CAS_ATTEMPTS) throw new Error(`concurrent writers kept changing ${pending.length} name(s) in ${registry}`);
+      const current = await this.readNames(registry, pending);
+      const pipeline = this.redis.pipeline() as unknown as WithApplyName & { exec(): Promise<[Error | null, unknown][] | null> };
+      const attempted: Array<{ name: string; versions: number }> = [];
+      for (const name of pending) {
+        const state = current.get(name) ?? { raw: null, records: [] };
+        const merge = mergeName(state.records, groups.get(name) ?? [], mode, now);
+        if (!merge.changed) {
+          result.versions += merge.records.length;
+          continue;
+        }
+        attempted.push({ name, versions: merge.records.length });
+        void pipeline.applyName(...this.applyArgs(registry, name, state.raw, merge.records, merge.bodies, merge.removed));
+      }
+      const replies = attempted.length > 0 ? await pipeline.exec() : [];
+      const retry: string[] = [];
+      (replies ?? []).forEach(([err, applied], i) => {
+        if (err) throw err;
+        const item = attempted[i] as { name: string; versions: number };
+        if (applied === 1) {
+          result.changedNames++;
+          result.versions += item.versions;
+        } else retry.push(item.name);
+      });
+      pending = retry;
+    }
+    return result;
+  }
+
+  /** Removes names (every version) from a registry. */
+  async removeNames(registry: string, names: readonly string[]): Promise<number> {
+    let removed = 0;
+    let pending = [...names];
+    for (let attempt = 0; pending.length > 0 && attempt < MAX_CAS_ATTEMPTS; attempt++) {
+      const current = await this.readNames(registry, pending);
+      const pipeline = this.redis.pipeline() as unknown as WithApplyName & { exec(): Promise<[Error | null, unknown][] | null> };
+      const attempted: string[] = [];
+      for (const name of pending) {
+        const state = current.get(name);
+        if (!state?.raw) continue;
+        attempted.push(name);
+        const versions = state.records.map((r) => r.version);
+        void pipeline.applyName(...this.applyArgs(registry, name, state.raw, [], new Map(), versions));
+      }
+      const replies = attempted.length > 0 ? await pipeline.exec() : [];
+      const retry: string[] = [];
+      (replies ?? []).forEach(([err, applied], i) => {
+        if (err) throw err;
+        if (applied === 1) removed++;
+        else retry.push(attempted[i] as string);
+      });
+      pending = retry;
+    }
+    return removed;
+  }
+
+  private applyArgs(
+    registry: string,
+    name: string,
+    expected: string | null,
+    records: VersionRecord[],
+    bodies: ReadonlyMap<string, string>,
+    removed: readonly string[],
+  ): [string, string, string, string, ...(string | number)[]] {
+    const sets: string[] = [];
+    for (const [version, body] of bodies) sets.push(bodyField(name, version), body);
+    const dels = removed.map((v) => bodyField(name, v));
+    return [
+      this.keys.meta(registry),
+      this.keys.bodies(registry),
+      this.keys.seq,
+      this.keys.changes,
+      name,
+      expected === null ? '0' : '1',
+      expected ?? '',
+      records.length > 0 ? JSON.stringify(records) : '',
+      registry,
+      CHANGES_MAXLEN,
+      bodies.size,
+      ...sets,
+      dels.length,
+      ...dels,
+    ];
+  }
+
+  /** Iterates every stored name of a registry with its records, in batches (HSCAN). */
+  async *scanRegistry(registry: string, batch = 1000): AsyncGenerator<Array<[string, VersionRecord[]]>> {
+    let cursor = '0';
+    do {
+      const [next, flat] = await this.redis.hscan(this.keys.meta(registry), cursor, 'COUNT', batch);
+      cursor = next;
+      const chunk: Array<[string, VersionRecord[]]> = [];
+      for (let i = 0; i + 1 < flat.length; i += 2) chunk.push([flat[i] as string, JSON.parse(flat[i + 1] as string) as VersionRecord[]]);
+      if (chunk.length > 0) yield chunk;
+    } while (cursor !== '0');
+  }
+
+  /** Lists every stored name of a registry. */
+  async allNames(registry: string): Promise<string[]> {
+    const names: string[] = [];
+    let cursor = '0';
+    do {
+      const [next, flat] = await this.redis.hscan(this.keys.meta(registry), cursor, 'COUNT', 2000);
+      cursor = next;
+      for (let i = 0; i < flat.length; i += 2) names.push(flat[i] as string);
+    } while (cursor !== '0');
+    return names;
+  }
+
+  /** Fetches server.json bodies (pre-serialised) in one round trip; a missing body is `null`. */
+  async getBodies(refs: readonly BodyRef[]): Promise<Array<string | null>> {
+    if (refs.length === 0) return [];
+    const byRegistry = new Map<string, number[]>();
+    refs.forEach((ref, i) => {
+      const list = byRegistry.get(ref.registry);
+      if (list) list.push(i);
+      else byRegistry.set(ref.registry, [i]);
+    });
+    const pipeline = this.redis.pipeline();
+    const order: string[] = [];
+    for (const [registry, indexes] of byRegistry) {
+      order.push(registry);
+      pipeline.hmget(this.keys.bodies(registry), ...indexes.map((i) => bodyField(refs[i]!.name, refs[i]!.version)));
+    }
+    const replies = (await pipeline.exec()) ?? [];
+    const out: Array<string | null> = new Array(refs.length).fill(null);
+    replies.forEach(([err, values], k) => {
+      if (err) throw err;
+      const indexes = byRegistry.get(order[k] as string) ?? [];
+      (values as Array<string | null>).forEach((v, j) => {
+        out[indexes[j] as number] = v;
+      });
+    });
+    return out;
+  }
+
+  /** The change stream position now: the last event id and its sequence number. */
+  async changePosition(): Promise<{ id: string; seq: number }> {
+    const replies = (await this.redis.multi().get(this.keys.seq).xrevrange(this.keys.changes, '+', '-', 'COUNT', 1).exec()) ?? [];
+    const [seqErr, seqRaw] = replies[0] ?? [null, null];
+    const [xErr, last] = replies[1] ?? [null, []];
+    if (seqErr) throw seqErr;
+    if (xErr) throw xErr;
+    const entries = last as Array<[string, string[]]>;
+    return { id: entries[0]?.[0] ?? '0-0', seq: Number(seqRaw ?? 0) };
+  }
+
+  /** Change events after `afterId` (exclusive), oldest first. */
+  async changesAfter(afterId: string, count: number): Promise<Array<{ id: string; seq: number; registry: string; name: string }>> {
+    const entries = (await this.redis.xrange(this.keys.changes, `(${afterId}`, '+', 'COUNT', count)) as Array<[string, string[]]>;
+    return entries.map(([id, fields]) => {
+      const f: Record<string, string> = {};
+      for (let i = 0; i + 1 < fields.length; i += 2) f[fields[i] as string] = fields[i + 1] as string;
+      return { id, seq: Number(f.seq), registry: f.reg ?? '', name: f.name ?? '' };
+    });
+  }
+}

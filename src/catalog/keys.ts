@@ -1,0 +1,56 @@
+/**
+ * Redis key layout. Every key starts with `{prefix}:` — the braces are a Redis Cluster hash tag, so
+ * all keys live in one slot and multi-key scripts and transactions work on a cluster.
+ *
+ * - `r:<registry>:meta`  HASH name → JSON array of VersionRecord (all versions of the name)
+ * - `r:<registry>:srv`   HASH name\0version → server.json body (pre-serialised)
+ * - `registries`         HASH registry → JSON {type, createdAt, updatedAt}
+ * - `status`             HASH registry → JSON syncStatus
+ * - `changes`            STREAM of {seq, reg, name}: every index write, for replicas' read models
+ * - `seq`                STRING counter, one per change (detects gaps in a trimmed stream)
+ * - `secret`             STRING shared HMAC secret for cursors (created once)
+ */
+export class Keys {
+  readonly base: string;
+
+  constructor(prefix: string) {
+    this.base = `{${prefix}}:`;
+  }
+
+  meta(registry: string): string {
+    return `${this.base}r:${registry}:meta`;
+  }
+
+  bodies(registry: string): string {
+    return `${this.base}r:${registry}:srv`;
+  }
+
+  get registries(): string {
+    return `${this.base}registries`;
+  }
+
+  get status(): string {
+    return `${this.base}status`;
+  }
+
+  get changes(): string {
+    return `${this.base}changes`;
+  }
+
+  get seq(): string {
+    return `${this.base}seq`;
+  }
+
+  get secret(): string {
+    return `${this.base}secret`;
+  }
+
+  lock(name: string): string {
+    return `${this.base}lock:${name}`;
+  }
+}
+
+/** The body hash field for one version. NUL cannot occur in names, so the pair is unambiguous. */
+export function bodyField(name: string, version: string): string {
+  return `${name}\u0000${version}`;
+}

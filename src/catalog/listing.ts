@@ -1,0 +1,116 @@
+import type { CallerView } from '../access/AccessPolicy.js';
+import type { CatalogIndex, IndexedRecord } from './CatalogIndex.js';
+import type { CursorPosition } from './cursor.js';
+import { lowerBound } from './sortedStrings.js';
+
+/** Which catalogue a query reads: the aggregated one, or one registry's own. */
+export type Scope = { kind: 'aggregate' } | { kind: 'registry'; index: number };
+
+/** Filters of `GET /v0.1/servers`, already validated. */
+export interface ListFilter {
+  /** Lower-cased substring to find in the name, title or description. */
+  search?: string;
+  /** Strictly-greater lower bound on the gateway's `updatedAt`, in ms. */
+  updatedSinceMs?: number;
+  /** `latest` or an exact version. */
+  version?: string;
+  includeDeleted: boolean;
+}
+
+/** One row of a listing. */
+export interface Row {
+  registry: number;
+  name: string;
+  record: IndexedRecord;
+}
+
+/** A page of rows and, when more exist, the position to continue after. */
+export interface Page {
+  rows: Row[];
+  next?: CursorPosition;
+}
+
+/**
+ * Resolves which registry serves `name` for this caller (DESIGN §3 aggregation): in the aggregated
+ * scope the highest-priority registry the caller may see that holds the name (any version, deleted
+ * ones included, so an internal deletion never falls through to a public upstream); in a registry
+ * scope that registry, if it holds the name and the caller may see it.
+ */
+export function resolveOwner(index: CatalogIndex, view: CallerView, scope: Scope, name: string): number | undefined {
+  if (scope.kind === 'registry') {
+    const reg = index.registry(scope.index);
+    return reg.byName.has(name) && view.canSee(scope.index, name) ? scope.index : undefined;
+  }
+  const visible = view.registries;
+  for (const i of index.holdersOf(name)) {
+    if (visible.includes(i) && view.canSee(i, name)) return i;
+  }
+  return undefined;
+}
+
+/** The other registries (visible to the caller) that also hold `name`. */
+export function alsoIn(index: CatalogIndex, view: CallerView, owner: number, name: string): number[] {
+  return index.holdersOf(name).filter((i) => i !== owner && view.registries.includes(i) && view.canSee(i, name));
+}
+
+function rowMatches(name: string, nameLower: string | undefined, r: IndexedRecord, f: ListFilter): boolean {
+  if (!f.includeDeleted && r.status === 'deleted') return false;
+  if (f.version !== undefined && (f.version === 'latest' ? !r.isLatest : r.version !== f.version)) return false;
+  if (f.updatedSinceMs !== undefined && !(r.updatedMs > f.updatedSinceMs)) return false;
+  if (f.search !== undefined && !(nameLower as string).includes(f.search) && !r.text.includes(f.search)) return false;
+  return true;
+}
+
+/**
+ * Lists rows ordered by name then version (plain string order), strictly after `after`, applying
+ * the caller's visibility while scanning the index — so a page is full whenever enough visible rows
+ * exist and `next` is set only when at least one more row follows.
+ */
+export function listRows(index: CatalogIndex, view: CallerView, scope: Scope, filter: ListFilter, limit: number, after?: CursorPosition): Page {
+  const names = scope.kind === 'aggregate' ? index.names : index.registry(scope.index).names;
+  const rows: Row[] = [];
+  let i = after ? lowerBound(names, after.name) : 0;
+  for (; i < names.length; i++) {
+    const name = names[i] as string;
+    const owner = resolveOwner(index, view, scope, name);
+    if (owner === undefined) continue;
+    const records = index.registry(owner).byName.get(name) ?? [];
+    const nameLower = filter.search !== undefined ? name.toLowerCase() : undefined;
+    const skipUpTo = after && after.name === name ? after.version : undefined;
+    for (const record of records) {
+      if (skipUpTo !== undefined && record.version <= skipUpTo) continue;
+      if (!rowMatches(name, nameLower, record, filter)) continue;
+      if (rows.length === limit) {
+        const last = rows[rows.length - 1] as Row;
+        return { rows, next: { name: last.name, version: last.record.version } };
+      }
+      rows.push({ registry: owner, name, record });
+    }
+  }
+  return { rows };
+}
+
+/**
+ * All versions of `name` visible to the caller in `scope`, newest `publishedAt` first.
+ * Returns undefined when the caller can see no such server (or only deleted versions without
+ * `includeDeleted`).
+ */
+export function listVersions(index: CatalogIndex, view: CallerView, scope: Scope, name: string, includeDeleted: boolean): Row[] | undefined {
+  const owner = resolveOwner(index, view, scope, name);
+  if (owner === undefined) return undefined;
+  const records = (index.registry(owner).byName.get(name) ?? []).filter((r) => includeDeleted || r.status !== 'deleted');
+  if (records.length === 0) return undefined;
+  return [...records]
+    .sort((a, b) => Date.parse(b.publishedAt) - Date.parse(a.publishedAt) || (a.version < b.version ? 1 : a.version > b.version ? -1 : 0))
+    .map((record) => ({ registry: owner, name, record }));
+}
+
+/** One version (or `latest`) of `name`, or undefined when not visible. */
+export function findVersion(index: CatalogIndex, view: CallerView, scope: Scope, name: string, version: string, includeDeleted: boolean): Row | undefined {
+  const owner = resolveOwner(index, view, scope, name);
+  if (owner === undefined) return undefined;
+  const records = index.registry(owner).byName.get(name) ?? [];
+  const record = version === 'latest' ? records.find((r) => r.isLatest) : records.find((r) => r.version === version);
+  if (!record || (!includeDeleted && record.status === 'deleted')) return undefined;
+  return { registry: owner, name, record };
+}

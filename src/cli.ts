@@ -1,0 +1,164 @@
+import { Command, Option } from 'commander';
+import { Keys } from './catalog/keys.js';
+import { CatalogStore } from './catalog/CatalogStore.js';
+import { createRedis, waitForRedis } from './catalog/redisClient.js';
+import { loadConfig, resolveConfigPath } from './config/loader.js';
+import type { GatewayConfig } from './config/schema.js';
+import { ConfigError } from './errors.js';
+import { createLogger } from './observability/logger.js';
+import { redactUrl, startGateway, type Role } from './main.js';
+import { FileRegistrySource } from './sync/FileRegistrySource.js';
+import { SyncStatusStore, type SyncStatus } from './sync/SyncStatusStore.js';
+
+const VERSION = '0.1.0';
+
+function configFrom(opts: { config?: string }): { config: GatewayConfig; source: string } {
+  return loadConfig(resolveConfigPath(opts.config));
+}
+
+async function withRedis<T>(config: GatewayConfig, fn: (keys: Keys, redis: ReturnType<typeof createRedis>) => Promise<T>): Promise<T> {
+  const redis = createRedis(config.redis.url, { name: 'mcp-registry-gateway:cli' });
+  redis.on('error', () => undefined);
+  try {
+    await waitForRedis(redis, 5000).catch(() => {
+      throw new Error(`Redis at ${redactUrl(config.redis.url)} is unreachable. Start Redis or set REDIS_URL.`);
+    });
+    return await fn(new Keys(config.redis.prefix), redis);
+  } finally {
+    redis.disconnect();
+  }
+}
+
+function ago(iso?: string): string {
+  if (!iso) return '-';
+  const s = Math.round((Date.now() - Date.parse(iso)) / 1000);
+  if (s < 60) return `${s}s ago`;
+  if (s < 3600) return `${Math.round(s / 60)}m ago`;
+  if (s < 86400) return `${Math.round(s / 3600)}h ago`;
+  return `${Math.round(s / 86400)}d ago`;
+}
+
+/** Renders rows as an aligned text table. */
+export function table(rows: string[][]): string {
+  const widths = (rows[0] ?? []).map((_, c) => Math.max(...rows.map((r) => (r[c] ?? '').length)));
+  return rows.map((r) => r.map((cell, c) => cell.padEnd(widths[c] ?? 0)).join('  ').trimEnd()).join('\n');
+}
+
+function statusRows(config: GatewayConfig, statuses: Map<string, SyncStatus>): string[][] {
+  const rows = [['REGISTRY', 'TYPE', 'PHASE', 'SERVERS', 'VERSIONS', 'LAST SYNC', 'FAILURES', 'MESSAGE']];
+  for (const r of config.registries) {
+    const s = statuses.get(r.name);
+    rows.push([
+      r.name,
+      r.type,
+      r.type === 'managed' ? '-' : (s?.phase ?? 'pending'),
+      String(s?.serverCount ?? 0),
+      String(s?.versionCount ?? 0),
+      ago(s?.lastSyncTime),
+      String(s?.attemptCount ?? 0),
+      (s?.message ?? '').slice(0, 100),
+    ]);
+  }
+  return rows;
+}
+
+/** Builds the `mcp-registry-gateway` command line. */
+export function buildCli(): Command {
+  const program = new Command('mcp-registry-gateway')
+    .description('MCP Registry Federation Gateway: one curated, access-controlled MCP server catalogue from many registries')
+    .version(VERSION)
+    .showHelpAfterError();
+  const configOption = () => new Option('-c, --config <file>', 'configuration file (default: $GATEWAY_CONFIG)');
+
+  program
+    .command('serve')
+    .description('run the gateway (API, sync worker, or both)')
+    .addOption(configOption())
+    .addOption(new Option('-r, --role <role>', 'which parts to run').choices(['api', 'worker', 'all']).default('all'))
+    .action(async (opts: { config?: string; role: Role }) => {
+      const { config, source } = configFrom(opts);
+      const logger = createLogger({ level: config.logging.level, format: config.logging.format });
+      logger.info('starting gateway', { config: source, role: opts.role });
+      const gateway = await startGateway({ config, logger, role: opts.role });
+      let stopping = false;
+      const stop = (signal: string) => {
+        if (stopping) return;
+        stopping = true;
+        logger.info('shutting down', { signal });
+        gateway.close().then(
+          () => process.exit(0),
+          () => process.exit(1),
+        );
+      };
+      process.on('SIGTERM', () => stop('SIGTERM'));
+      process.on('SIGINT', () => stop('SIGINT'));
+    });
+
+  program
+    .command('check-config')
+    .description('validate a configuration file; exits non-zero listing every problem by path')
+    .argument('[file]', 'configuration file (default: --config or $GATEWAY_CONFIG)')
+    .addOption(configOption())
+    .action((file: string | undefined, opts: { config?: string }) => {
+      const { config, source } = loadConfig(resolveConfigPath(file ?? opts.config));
+      const names = config.registries.map((r) => `${r.name} (${r.type})`).join(', ');
+      process.stdout.write(`OK: ${source} is valid. Registries in priority order: ${names}. Auth: ${config.auth.mode}.\n`);
+    });
+
+  program
+    .command('status')
+    .description('print a table of registries and their sync state')
+    .addOption(configOption())
+    .option('--json', 'print JSON instead of a table')
+    .action(async (opts: { config?: string; json?: boolean }) => {
+      const { config } = configFrom(opts);
+      const statuses = await withRedis(config, (keys, redis) => new SyncStatusStore(redis, keys).statuses(config.registries.map((r) => r.name)));
+      if (opts.json) process.stdout.write(`${JSON.stringify(Object.fromEntries(statuses), null, 2)}\n`);
+      else process.stdout.write(`${table(statusRows(config, statuses))}\n`);
+    });
+
+  program
+    .command('sync')
+    .description('sync one registry now, in the foreground, and print its resulting status')
+    .argument('<registry>', 'registry name')
+    .option('--full', 'full resync (walk everything)')
+    .addOption(configOption())
+    .action(async (name: string, opts: { config?: string; full?: boolean }) => {
+      const { config } = configFrom(opts);
+      const registry = config.registries.find((r) => r.name === name);
+      if (!registry) throw new ConfigError('sync', [`no registry named "${name}"; configured: ${config.registries.map((r) => r.name).join(', ')}`]);
+      if (registry.type !== 'file') {
+        throw new ConfigError('sync', [`registry "${name}" is ${registry.type}; this release syncs file registries only`]);
+      }
+      const logger = createLogger({ level: 'warn', format: config.logging.format });
+      const result = await withRedis(config, async (keys, redis) => {
+        const store = new CatalogStore(redis, keys);
+        const status = new SyncStatusStore(redis, keys);
+        await status.reconcile(config.registries);
+        return new FileRegistrySource(registry, { redis, store, status, logger }).load();
+      });
+      if (!result) {
+        process.stdout.write(`${name}: another process is syncing this registry right now; try again shortly.\n`);
+        process.exitCode = 2;
+        return;
+      }
+      process.stdout.write(`${table(statusRows({ ...config, registries: [registry] }, new Map([[name, result]])))}\n`);
+      if (result.phase === 'failed') process.exitCode = 1;
+    });
+
+  return program;
+}
+
+/** Runs the CLI; configuration problems are printed by path and exit 2, other failures exit 1. */
+export async function runCli(argv: string[]): Promise<void> {
+  try {
+    await buildCli().parseAsync(argv);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(2);
+    }
+    process.stderr.write(`error: ${(err as Error).message}\n`);
+    process.exit(1);
+  }
+}

@@ -1,0 +1,206 @@
+import { z } from 'zod';
+import { parseDuration } from './duration.js';
+
+/**
+ * Words the gateway uses as the first path segment. A registry may not be named after one,
+ * or its per-registry routes (`/{registryName}/v0.1/...`) would be unreachable.
+ */
+export const RESERVED_REGISTRY_NAMES: ReadonlySet<string> = new Set([
+  'v0', 'v0.1', 'v1', 'metrics', 'admin', 'docs', 'openapi.json', 'openapi.yaml', 'livez', 'readyz', 'healthz',
+  'health', 'api', 'auth', 'registries', 'servers', 'publish', 'static', 'assets', 'well-known', '.well-known',
+  'favicon.ico', 'robots.txt', 'ping', 'version', 'x',
+]);
+
+/** Registry name rule from DESIGN §2. */
+export const REGISTRY_NAME_PATTERN = /^[a-z0-9][a-z0-9-]{0,62}$/;
+
+const registryName = z
+  .string()
+  .regex(REGISTRY_NAME_PATTERN, 'must match ^[a-z0-9][a-z0-9-]{0,62}$ (lowercase letters, digits, dashes)')
+  .refine((n) => !RESERVED_REGISTRY_NAMES.has(n), { error: (issue) => `"${String(issue.input)}" is reserved by the gateway's own routes` });
+
+/** A duration string such as `30s`, `5m`, `1h`, parsed to milliseconds. */
+const duration = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .transform((value, ctx) => {
+      const ms = parseDuration(value);
+      if (ms === undefined || ms <= 0) {
+        ctx.addIssue({ code: 'custom', message: `expected a duration such as 30s, 5m or 1h, got "${value}"` });
+        return z.NEVER;
+      }
+      return ms;
+    });
+
+const envVarName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be the name of an environment variable');
+
+const nameGlobs = z.array(z.string().min(1)).default([]);
+
+const filterSchema = z
+  .object({ include: z.array(z.string().min(1)).default(['*']), exclude: nameGlobs })
+  .strict()
+  .default({ include: ['*'], exclude: [] });
+
+const httpUrl = z.url({ protocol: /^https?$/, error: 'Invalid URL' });
+
+const upstreamSyncSchema = z
+  .object({
+    interval: duration('1h'),
+    fullInterval: duration('24h'),
+    pageSize: z.number().int().min(1).max(1000).default(100),
+    timeout: duration('30s'),
+    maxRequestsPerSecond: z.number().positive().max(1000).default(5),
+    maxPages: z.number().int().positive().default(10_000),
+    maxResponseBytes: z.number().int().positive().default(16 * 1024 * 1024),
+    safetyMargin: duration('5m'),
+  })
+  .strict()
+  .prefault({});
+
+const managedRegistrySchema = z
+  .object({ name: registryName, type: z.literal('managed'), description: z.string().optional() })
+  .strict();
+
+const upstreamRegistrySchema = z
+  .object({
+    name: registryName,
+    type: z.literal('upstream'),
+    description: z.string().optional(),
+    url: httpUrl,
+    sync: upstreamSyncSchema,
+    filter: filterSchema,
+    auth: z.object({ tokenEnv: envVarName }).strict().optional(),
+  })
+  .strict();
+
+const fileRegistrySchema = z
+  .object({
+    name: registryName,
+    type: z.literal('file'),
+    description: z.string().optional(),
+    path: z.string().min(1),
+    watch: z.boolean().default(true),
+    filter: filterSchema,
+  })
+  .strict();
+
+const registrySchema = z.discriminatedUnion('type', [managedRegistrySchema, upstreamRegistrySchema, fileRegistrySchema], {
+  error: (issue) =>
+    issue.code === 'invalid_union' ? 'type must be one of: managed, upstream, file' : undefined,
+});
+
+const oidcSchema = z
+  .object({
+    issuer: httpUrl,
+    audience: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]),
+    groupsClaim: z.string().min(1).default('groups'),
+    algorithms: z.array(z.string()).default(['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA']),
+    clockTolerance: duration('30s'),
+    introspection: z
+      .object({ clientId: z.string().min(1), clientSecretEnv: envVarName, cacheTtl: duration('60s') })
+      .strict()
+      .optional(),
+  })
+  .strict();
+
+const ruleSchema = z
+  .object({
+    groups: z.array(z.string().min(1)).min(1),
+    registries: z.array(z.string().min(1)).default(['*']),
+    servers: z.array(z.string().min(1)).default(['*']),
+    exclude: nameGlobs,
+    publish: nameGlobs,
+  })
+  .strict();
+
+/** The whole gateway configuration (DESIGN §4). Every key has a default except `registries`. */
+export const configSchema = z
+  .object({
+    server: z
+      .object({
+        port: z.coerce.number().int().min(0).max(65535).default(8080),
+        host: z.string().default('0.0.0.0'),
+        publicUrl: httpUrl.optional(),
+        trustProxy: z.union([z.boolean(), z.number().int(), z.string()]).default(false),
+        shutdownTimeout: duration('10s'),
+      })
+      .strict()
+      .prefault({}),
+    redis: z
+      .object({
+        url: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL').default('redis://127.0.0.1:6379'),
+        prefix: z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'letters, digits, _ . : - only').default('mcpgw'),
+      })
+      .strict()
+      .prefault({}),
+    api: z
+      .object({
+        maxPageSize: z.number().int().min(1).max(10_000).default(100),
+        defaultPageSize: z.number().int().min(1).default(30),
+      })
+      .strict()
+      .prefault({}),
+    registries: z.array(registrySchema).min(1, 'at least one registry is required'),
+    auth: z
+      .object({ mode: z.enum(['none', 'oidc']).default('none'), oidc: oidcSchema.optional() })
+      .strict()
+      .prefault({}),
+    access: z
+      .object({ admins: z.array(z.string().min(1)).default([]), rules: z.array(ruleSchema).default([]) })
+      .strict()
+      .prefault({}),
+    publish: z
+      .object({
+        defaultRegistry: z.string().optional(),
+        allowAnonymous: z.boolean().default(false),
+        maxBodyBytes: z.number().int().positive().default(256 * 1024),
+      })
+      .strict()
+      .prefault({}),
+    logging: z
+      .object({
+        level: z.enum(['error', 'warn', 'info', 'http', 'debug']).default('info'),
+        format: z.enum(['auto', 'json', 'pretty']).default('auto'),
+      })
+      .strict()
+      .prefault({}),
+  })
+  .strict()
+  .superRefine((cfg, ctx) => {
+    const seen = new Map<string, number>();
+    cfg.registries.forEach((r, i) => {
+      const first = seen.get(r.name);
+      if (first !== undefined) {
+        ctx.addIssue({ code: 'custom', path: ['registries', i, 'name'], message: `duplicate registry name "${r.name}" (also registries[${first}])` });
+      } else seen.set(r.name, i);
+    });
+    if (cfg.api.defaultPageSize > cfg.api.maxPageSize) {
+      ctx.addIssue({ code: 'custom', path: ['api', 'defaultPageSize'], message: `must not exceed api.maxPageSize (${cfg.api.maxPageSize})` });
+    }
+    const def = cfg.publish.defaultRegistry;
+    if (def !== undefined) {
+      const target = cfg.registries.find((r) => r.name === def);
+      if (!target) ctx.addIssue({ code: 'custom', path: ['publish', 'defaultRegistry'], message: `no registry named "${def}"` });
+      else if (target.type !== 'managed') {
+        ctx.addIssue({ code: 'custom', path: ['publish', 'defaultRegistry'], message: `"${def}" is a ${target.type} registry; only managed registries accept publishes` });
+      }
+    }
+    if (cfg.auth.mode === 'oidc' && !cfg.auth.oidc) {
+      ctx.addIssue({ code: 'custom', path: ['auth', 'oidc'], message: 'required when auth.mode is oidc' });
+    }
+    cfg.access.rules.forEach((rule, i) => {
+      rule.registries.forEach((pattern, j) => {
+        if (!pattern.includes('*') && !seen.has(pattern)) {
+          ctx.addIssue({ code: 'custom', path: ['access', 'rules', i, 'registries', j], message: `no registry named "${pattern}"` });
+        }
+      });
+    });
+  });
+
+/** Parsed, defaulted configuration. Durations are milliseconds. */
+export type GatewayConfig = z.output<typeof configSchema>;
+export type RegistryConfig = GatewayConfig['registries'][number];
+export type UpstreamRegistryConfig = Extract<RegistryConfig, { type: 'upstream' }>;
+export type FileRegistryConfig = Extract<RegistryConfig, { type: 'file' }>;
+export type AccessRuleConfig = GatewayConfig['access']['rules'][number];

@@ -1,0 +1,70 @@
+import express, { type Express } from 'express';
+import helmet from 'helmet';
+import type { Redis } from 'ioredis';
+import type { AccessPolicy } from '../access/AccessPolicy.js';
+import type { Authenticator } from '../auth/Authenticator.js';
+import type { CatalogService } from '../catalog/CatalogService.js';
+import type { GatewayConfig } from '../config/schema.js';
+import type { Logger } from '../observability/logger.js';
+import type { Metrics } from '../observability/metrics.js';
+import type { RegistryService } from '../sync/RegistryService.js';
+import { errorHandler, notFoundHandler } from './middleware/errorHandler.js';
+import { cors, pathGuards } from './middleware/guards.js';
+import { principalMiddleware } from './middleware/principal.js';
+import { requestContextMiddleware } from './middleware/requestContext.js';
+import { healthRoutes } from './routes/health.js';
+import { publishRoutes } from './routes/publish.js';
+import { registryRoutes } from './routes/registries.js';
+import { serverRoutes } from './routes/servers.js';
+import './types.js';
+
+/** Everything the HTTP app needs, passed in (no hidden singletons). */
+export interface AppDeps {
+  config: GatewayConfig;
+  logger: Logger;
+  redis: Redis;
+  catalog: CatalogService;
+  registries: RegistryService;
+  access: AccessPolicy;
+  authenticator: Authenticator;
+  metrics?: Metrics;
+  /** Readiness beyond Redis reachability (e.g. the index has loaded). */
+  ready?: () => boolean;
+}
+
+/**
+ * Builds the gateway's express app: official v0.1 read routes (aggregated and per registry), admin
+ * registry routes, write routes, health and metrics, with request ids, CORS, problem+json errors.
+ */
+export function createApp(deps: AppDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', deps.config.server.trustProxy);
+  app.set('etag', false);
+
+  app.use(requestContextMiddleware(deps.logger, deps.metrics));
+  app.use(
+    helmet({
+      contentSecurityPolicy: false,
+      crossOriginResourcePolicy: { policy: 'cross-origin' },
+      crossOriginEmbedderPolicy: false,
+    }),
+  );
+  app.use(pathGuards);
+  app.use(cors);
+  app.use(healthRoutes({ redis: deps.redis, ...(deps.metrics ? { metrics: deps.metrics } : {}), ...(deps.ready ? { ready: deps.ready } : {}) }));
+
+  app.use(principalMiddleware(deps.authenticator));
+
+  const admin = registryRoutes({ registries: deps.registries, access: deps.access, logger: deps.logger });
+  app.use('/v0.1', admin);
+  app.use('/v0', admin);
+  app.use(publishRoutes({ registries: deps.config.registries, publish: deps.config.publish }));
+
+  const reads = serverRoutes({ catalog: deps.catalog, access: deps.access, api: deps.config.api });
+  app.use(['/v0.1', '/v0', '/:registryName/v0.1', '/:registryName/v0'], reads);
+
+  app.use(notFoundHandler);
+  app.use(errorHandler(deps.logger));
+  return app;
+}

@@ -1,0 +1,40 @@
+import type { NextFunction, Request, Response } from 'express';
+import { sendProblem } from '../problem.js';
+
+/**
+ * Path hygiene shared with the official registry: a NUL byte (raw or `%00`) in the path or query
+ * is a 400, and a trailing slash redirects (308) to the path without it.
+ */
+export function pathGuards(req: Request, res: Response, next: NextFunction): void {
+  const url = req.originalUrl;
+  if (url.includes('\u0000') || /%00/i.test(url)) {
+    sendProblem(res, 400, 'The request URL contains a NUL byte.');
+    return;
+  }
+  const q = url.indexOf('?');
+  const pathname = q === -1 ? url : url.slice(0, q);
+  if (pathname.length > 1 && pathname.endsWith('/')) {
+    const target = pathname.replace(/\/+$/, '') || '/';
+    res.redirect(308, target + (q === -1 ? '' : url.slice(q)));
+    return;
+  }
+  next();
+}
+
+/**
+ * CORS for browser clients (GitHub Copilot and web UIs need it on the read routes). Bearer tokens
+ * travel in headers, never cookies, so the wildcard origin is safe.
+ */
+export function cors(req: Request, res: Response, next: NextFunction): void {
+  res.setHeader('Access-Control-Allow-Origin', '*');
+  res.setHeader('Access-Control-Expose-Headers', 'Retry-After, WWW-Authenticate, X-Request-Id, Location');
+  if (req.method === 'OPTIONS') {
+    res.setHeader('Access-Control-Allow-Methods', 'GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS');
+    res.setHeader('Access-Control-Allow-Headers', req.get('access-control-request-headers') ?? 'Authorization, X-Authorization, Content-Type');
+    res.setHeader('Access-Control-Max-Age', '600');
+    res.setHeader('Vary', 'Access-Control-Request-Headers');
+    res.status(204).end();
+    return;
+  }
+  next();
+}

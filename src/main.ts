@@ -1,0 +1,152 @@
+import { randomBytes } from 'node:crypto';
+import type { Server } from 'node:http';
+import type { Redis } from 'ioredis';
+import { AccessPolicy } from './access/AccessPolicy.js';
+import { AnonymousAuthenticator, type Authenticator } from './auth/Authenticator.js';
+import { CatalogIndex } from './catalog/CatalogIndex.js';
+import { CatalogService } from './catalog/CatalogService.js';
+import { CatalogStore } from './catalog/CatalogStore.js';
+import { CursorCodec } from './catalog/cursor.js';
+import { Keys } from './catalog/keys.js';
+import { createRedis, waitForRedis } from './catalog/redisClient.js';
+import type { FileRegistryConfig, GatewayConfig } from './config/schema.js';
+import { ConfigError } from './errors.js';
+import { createApp } from './http/app.js';
+import type { Logger } from './observability/logger.js';
+import { createMetrics } from './observability/metrics.js';
+import { FileRegistrySource } from './sync/FileRegistrySource.js';
+import { RegistryService } from './sync/RegistryService.js';
+import { SyncStatusStore } from './sync/SyncStatusStore.js';
+
+/** Which parts of the gateway a process runs. */
+export type Role = 'api' | 'worker' | 'all';
+
+/** Options for {@link startGateway}. */
+export interface StartOptions {
+  config: GatewayConfig;
+  logger: Logger;
+  /** Default `all`. */
+  role?: Role;
+  /** How long to wait for Redis at start-up before giving up. Default 30 s. */
+  redisStartupTimeoutMs?: number;
+  /** Replaces the authenticator (auth.mode none → anonymous). */
+  authenticator?: Authenticator;
+}
+
+/** A running gateway. */
+export interface GatewayHandle {
+  /** The HTTP server (roles api/all). */
+  server?: Server;
+  /** Base URL the API listens on (roles api/all). */
+  url?: string;
+  redis: Redis;
+  index?: CatalogIndex;
+  fileSources: FileRegistrySource[];
+  /** Drains HTTP, stops watchers and closes Redis, within `server.shutdownTimeout`. */
+  close(): Promise<void>;
+}
+
+/** Reads the fleet-wide cursor secret, creating it once. */
+async function cursorSecret(redis: Redis, keys: Keys): Promise<Buffer> {
+  await redis.set(keys.secret, randomBytes(32).toString('base64'), 'NX');
+  const value = await redis.get(keys.secret);
+  return Buffer.from(value as string, 'base64');
+}
+
+function buildAuthenticator(config: GatewayConfig): Authenticator {
+  if (config.auth.mode === 'none') return new AnonymousAuthenticator();
+  throw new ConfigError('auth', ['auth.mode: "oidc" is not available in this release of the gateway; use "none"']);
+}
+
+/**
+ * Starts the gateway: connects Redis, records the configured registries, then (role worker/all)
+ * loads and watches file registries and (role api/all) builds the read model and serves HTTP.
+ * @throws when Redis stays unreachable past the start-up timeout, or the port is taken.
+ */
+export async function startGateway(options: StartOptions): Promise<GatewayHandle> {
+  const { config, logger } = options;
+  const role = options.role ?? 'all';
+  const authenticator = options.authenticator ?? buildAuthenticator(config);
+  const redis = createRedis(config.redis.url, { logger, name: `mcp-registry-gateway:${role}` });
+  try {
+    await waitForRedis(redis, options.redisStartupTimeoutMs ?? 30_000);
+  } catch {
+    redis.disconnect();
+    throw new Error(`Redis at ${redactUrl(config.redis.url)} is unreachable. Start Redis or set REDIS_URL / redis.url.`);
+  }
+  const keys = new Keys(config.redis.prefix);
+  const store = new CatalogStore(redis, keys);
+  const status = new SyncStatusStore(redis, keys);
+  await status.reconcile(config.registries);
+
+  const fileSources = config.registries
+    .filter((r): r is FileRegistryConfig => r.type === 'file')
+    .map((r) => new FileRegistrySource(r, { redis, store, status, logger }));
+  if (role !== 'api') {
+    for (const source of fileSources) {
+      await source.load().catch((err: Error) => logger.error('file registry load failed', { registry: source.config.name, error: err.message }));
+      source.watch();
+    }
+  }
+
+  let server: Server | undefined;
+  let url: string | undefined;
+  let index: CatalogIndex | undefined;
+  if (role !== 'worker') {
+    const registryNames = config.registries.map((r) => r.name);
+    index = new CatalogIndex(store, registryNames, logger);
+    await index.load();
+    const access = new AccessPolicy(config.access, registryNames);
+    const catalog = new CatalogService(index, store, new CursorCodec(await cursorSecret(redis, keys)));
+    const registries = new RegistryService(config.registries, status, async (registry) => {
+      const source = fileSources.find((s) => s.config.name === registry.name);
+      if (!source) throw new ConfigError('sync', [`registry "${registry.name}" cannot be synced by this process`]);
+      void source.load().catch((err: Error) => logger.error('file registry load failed', { registry: registry.name, error: err.message }));
+    });
+    const app = createApp({ config, logger, redis, catalog, registries, access, authenticator, metrics: createMetrics() });
+    server = await new Promise<Server>((resolve, reject) => {
+      const s = app.listen(config.server.port, config.server.host, () => resolve(s));
+      s.once('error', reject);
+    });
+    server.keepAliveTimeout = 65_000;
+    const address = server.address();
+    const port = typeof address === 'object' && address ? address.port : config.server.port;
+    url = config.server.publicUrl ?? `http://${config.server.host === '0.0.0.0' ? 'localhost' : config.server.host}:${port}`;
+    logger.info('gateway listening', { url, role, registries: registryNames });
+  }
+
+  const close = async () => {
+    for (const source of fileSources) source.stop();
+    if (server) {
+      const s = server;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(() => {
+          s.closeAllConnections();
+          resolve();
+        }, config.server.shutdownTimeout);
+        s.close(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+        s.closeIdleConnections();
+      });
+    }
+    await redis.quit().catch(() => redis.disconnect());
+  };
+  const handle: GatewayHandle = { redis, fileSources, close };
+  if (server) handle.server = server;
+  if (url) handle.url = url;
+  if (index) handle.index = index;
+  return handle;
+}
+
+/** A Redis URL without its password, for messages. */
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return 'the configured Redis URL';
+  }
+}

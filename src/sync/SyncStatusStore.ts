@@ -1,0 +1,111 @@
+import type { Redis } from 'ioredis';
+import type { Keys } from '../catalog/keys.js';
+import type { RegistryConfig } from '../config/schema.js';
+
+/** Phase of a registry's synchronisation. */
+export type SyncPhase = 'pending' | 'syncing' | 'complete' | 'failed';
+
+/** Per-registry sync state as served by `GET /v0.1/registries` (a superset of ToolHive's shape). */
+export interface SyncStatus {
+  phase: SyncPhase;
+  /** When the last run started. */
+  lastAttempt?: string;
+  /** When the last successful run finished. */
+  lastSyncTime?: string;
+  /** Consecutive failed runs (0 after a success). */
+  attemptCount: number;
+  /** Server names held. */
+  serverCount: number;
+  /** Versions held. */
+  versionCount: number;
+  /** Human-readable outcome or failure reason. */
+  message?: string;
+  /** `full`, `incremental` or `file` (a file reload). */
+  lastRunMode?: string;
+  /** Names whose served data changed in the last run. */
+  changedCount?: number;
+  /** Entries skipped as invalid in the last run. */
+  skippedCount?: number;
+  /** Wall time of the last run, ms. */
+  durationMs?: number;
+  [extra: string]: unknown;
+}
+
+/** Registry bookkeeping kept in Redis. */
+export interface RegistryRecord {
+  name: string;
+  type: RegistryConfig['type'];
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** Reads and writes registry records and their sync status. */
+export class SyncStatusStore {
+  constructor(
+    private readonly redis: Redis,
+    private readonly keys: Keys,
+  ) {}
+
+  /**
+   * Records the configured registries (createdAt kept from the first time a registry was seen;
+   * updatedAt moves when its type changes).
+   */
+  async reconcile(registries: readonly RegistryConfig[], now = new Date().toISOString()): Promise<void> {
+    if (registries.length === 0) return;
+    const names = registries.map((r) => r.name);
+    const current = await this.redis.hmget(this.keys.registries, ...names);
+    const updates: string[] = [];
+    registries.forEach((r, i) => {
+      const prev = current[i] ? (JSON.parse(current[i] as string) as RegistryRecord) : undefined;
+      if (prev && prev.type === r.type) return;
+      const record: RegistryRecord = { name: r.name, type: r.type, createdAt: prev?.createdAt ?? now, updatedAt: now };
+      updates.push(r.name, JSON.stringify(record));
+    });
+    if (updates.length > 0) await this.redis.hset(this.keys.registries, ...updates);
+  }
+
+  /** Registry records by name. */
+  async records(names: readonly string[]): Promise<Map<string, RegistryRecord>> {
+    const out = new Map<string, RegistryRecord>();
+    if (names.length === 0) return out;
+    const values = await this.redis.hmget(this.keys.registries, ...names);
+    names.forEach((n, i) => {
+      if (values[i]) out.set(n, JSON.parse(values[i] as string) as RegistryRecord);
+    });
+    return out;
+  }
+
+  /** Current status of each named registry (absent ones are `pending`). */
+  async statuses(names: readonly string[]): Promise<Map<string, SyncStatus>> {
+    const out = new Map<string, SyncStatus>();
+    if (names.length === 0) return out;
+    const values = await this.redis.hmget(this.keys.status, ...names);
+    names.forEach((n, i) => {
+      out.set(n, values[i] ? (JSON.parse(values[i] as string) as SyncStatus) : { phase: 'pending', attemptCount: 0, serverCount: 0, versionCount: 0 });
+    });
+    return out;
+  }
+
+  /** Current status of one registry. */
+  async get(name: string): Promise<SyncStatus> {
+    return (await this.statuses([name])).get(name) as SyncStatus;
+  }
+
+  /** Replaces a registry's status. */
+  async set(name: string, status: SyncStatus): Promise<void> {
+    await this.redis.hset(this.keys.status, name, JSON.stringify(status));
+  }
+
+  /** Applies a partial update to a registry's status (read-modify-write; one writer per registry). */
+  async update(name: string, patch: Partial<SyncStatus>): Promise<SyncStatus> {
+    const next = { ...(await this.get(name)), ...patch };
+    for (const key of Object.keys(next)) if (next[key] === undefined) delete next[key];
+    await this.set(name, next);
+    return next;
+  }
+
+  /** Names and versions currently stored for a registry. */
+  async counts(registry: string): Promise<{ serverCount: number }> {
+    return { serverCount: await this.redis.hlen(this.keys.meta(registry)) };
+  }
+}

@@ -1,0 +1,126 @@
+import { z } from 'zod';
+import { OFFICIAL_META_KEY, type IncomingEntry, type ServerJson } from '../catalog/types.js';
+
+/** Official server name format (reverse-DNS namespace, one slash). */
+export const SERVER_NAME_PATTERN = /^[a-zA-Z0-9.-]+\/[a-zA-Z0-9._-]+$/;
+
+const timestamp = z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'not an RFC 3339 timestamp');
+
+/** Minimal structural checks every stored entry passes, whatever its source. */
+const serverSchema = z
+  .object({
+    name: z.string().min(3).max(200).regex(SERVER_NAME_PATTERN, 'name must look like "namespace/server" (reverse-DNS namespace)'),
+    version: z
+      .string()
+      .min(1)
+      .max(255)
+      .refine((v) => v !== 'latest', '"latest" is reserved and cannot be a version'),
+    description: z.string().optional(),
+    title: z.string().optional(),
+  })
+  .passthrough();
+
+const officialSchema = z
+  .object({
+    status: z.enum(['active', 'deprecated', 'deleted']).optional(),
+    statusMessage: z.string().max(500).optional(),
+    statusChangedAt: timestamp.optional(),
+    publishedAt: timestamp.optional(),
+    updatedAt: timestamp.optional(),
+  })
+  .passthrough();
+
+/** An entry that failed validation, with a reason a person can act on. */
+export interface SkippedEntry {
+  index: number;
+  name?: string;
+  reason: string;
+}
+
+/** Result of reading a batch of raw entries. */
+export interface ParsedEntries {
+  entries: IncomingEntry[];
+  skipped: SkippedEntry[];
+}
+
+/**
+ * Extracts the items of any accepted document shape: an array of server.json objects, an array of
+ * `{server, _meta}` items, a v0.1 list response `{servers:[...]}` or the legacy `/v0` flat envelope.
+ * Returns undefined when the document is none of these.
+ */
+export function documentItems(doc: unknown): unknown[] | undefined {
+  if (Array.isArray(doc)) return doc;
+  if (doc && typeof doc === 'object' && Array.isArray((doc as { servers?: unknown }).servers)) {
+    return (doc as { servers: unknown[] }).servers;
+  }
+  return undefined;
+}
+
+function describeIssue(issue: z.core.$ZodIssue, prefix: string): string {
+  const where = issue.path.length > 0 ? `${prefix}${issue.path.map(String).join('.')}: ` : '';
+  return `${where}${issue.message}`;
+}
+
+/**
+ * Validates one raw item (server.json, `{server,_meta}`, or legacy flat with official meta inside
+ * `server._meta`) into an incoming entry, or returns a reason why it is skipped.
+ */
+export function parseItem(item: unknown): IncomingEntry | { reason: string; name?: string } {
+  if (!item || typeof item !== 'object' || Array.isArray(item)) return { reason: 'entry is not a JSON object' };
+  const wrapped = 'server' in item && typeof (item as { server: unknown }).server === 'object';
+  const rawServer = (wrapped ? (item as { server: unknown }).server : item) as Record<string, unknown>;
+  const outerMeta = wrapped ? ((item as { _meta?: Record<string, unknown> })._meta ?? {}) : {};
+  const server = serverSchema.safeParse(rawServer);
+  const name = typeof rawServer?.name === 'string' ? rawServer.name : undefined;
+  if (!server.success) {
+    return { reason: describeIssue(server.error.issues[0] as z.core.$ZodIssue, ''), ...(name ? { name } : {}) };
+  }
+  // Store the body exactly as received (zod would reorder keys); validation only gates it.
+  const body = { ...rawServer } as ServerJson;
+  let officialRaw: unknown = (outerMeta as Record<string, unknown>)[OFFICIAL_META_KEY];
+  const innerMeta = body._meta;
+  if (innerMeta && typeof innerMeta === 'object' && OFFICIAL_META_KEY in innerMeta) {
+    // Legacy /v0 responses carried the registry's metadata inside the server body; it is not
+    // publisher content, so it moves out of the stored body.
+    const { [OFFICIAL_META_KEY]: legacy, ...rest } = innerMeta as Record<string, unknown>;
+    officialRaw ??= legacy;
+    if (Object.keys(rest).length > 0) body._meta = rest;
+    else delete body._meta;
+  }
+  const entry: IncomingEntry = { server: body };
+  if (officialRaw !== undefined) {
+    const official = officialSchema.safeParse(officialRaw);
+    if (!official.success) return { reason: describeIssue(official.error.issues[0] as z.core.$ZodIssue, '_meta.official.'), name: body.name };
+    const o = official.data;
+    entry.official = {};
+    if (o.status !== undefined) entry.official.status = o.status;
+    if (o.statusMessage !== undefined) entry.official.statusMessage = o.statusMessage;
+    if (o.statusChangedAt !== undefined) entry.official.statusChangedAt = o.statusChangedAt;
+    if (o.publishedAt !== undefined) entry.official.publishedAt = o.publishedAt;
+    if (o.updatedAt !== undefined) entry.official.updatedAt = o.updatedAt;
+  }
+  return entry;
+}
+
+/** Validates every item; invalid ones are skipped and reported, never fatal. */
+export function parseItems(items: readonly unknown[]): ParsedEntries {
+  const entries: IncomingEntry[] = [];
+  const skipped: SkippedEntry[] = [];
+  items.forEach((item, index) => {
+    const result = parseItem(item);
+    if ('server' in result) entries.push(result);
+    else skipped.push({ index, reason: result.reason, ...(result.name ? { name: result.name } : {}) });
+  });
+  return { entries, skipped };
+}
+
+/** Groups entries by name; a repeated (name, version) keeps the last occurrence. */
+export function groupByName(entries: readonly IncomingEntry[]): Map<string, IncomingEntry[]> {
+  const groups = new Map<string, Map<string, IncomingEntry>>();
+  for (const e of entries) {
+    let versions = groups.get(e.server.name);
+    if (!versions) groups.set(e.server.name, (versions = new Map()));
+    versions.set(e.server.version, e);
+  }
+  return new Map([...groups].map(([name, versions]) => [name, [...versions.values()]]));
+}
