@@ -9,8 +9,8 @@ import { createLogger } from './observability/logger.js';
 import { redactUrl, startGateway, type Role } from './main.js';
 import { FileRegistrySource } from './sync/FileRegistrySource.js';
 import { SyncStatusStore, type SyncStatus } from './sync/SyncStatusStore.js';
+import { GATEWAY_VERSION } from './version.js';
 
-const VERSION = '0.1.0';
 
 function configFrom(opts: { config?: string }): { config: GatewayConfig; source: string } {
   return loadConfig(resolveConfigPath(opts.config));
@@ -66,7 +66,7 @@ function statusRows(config: GatewayConfig, statuses: Map<string, SyncStatus>): s
 export function buildCli(): Command {
   const program = new Command('mcp-registry-gateway')
     .description('MCP Registry Federation Gateway: one curated, access-controlled MCP server catalogue from many registries')
-    .version(VERSION)
+    .version(GATEWAY_VERSION)
     .showHelpAfterError();
   const configOption = () => new Option('-c, --config <file>', 'configuration file (default: $GATEWAY_CONFIG)');
 

@@ -139,13 +139,13 @@ export class CatalogIndex {
 
   private async refresh(): Promise<void> {
     for (;;) {
-      const events = await this.store.changesAfter(this.lastId, BATCH);
-      if (events.length === 0) return;
-      if ((events[0] as { seq: number }).seq !== this.lastSeq + 1) {
-        this.logger?.info('catalog change stream gap; reloading the index', { expected: this.lastSeq + 1, got: events[0]?.seq });
+      const { seq, events } = await this.store.changesAfter(this.lastId, BATCH);
+      if (seq < this.lastSeq || (events.length > 0 && (events[0] as { seq: number }).seq !== this.lastSeq + 1)) {
+        this.logger?.info('catalog change stream gap or Redis data loss; reloading the index', { expected: this.lastSeq + 1, seq });
         await this.load();
         return;
       }
+      if (events.length === 0) return;
       const touched = new Map<number, Set<string>>();
       for (const e of events) {
         const i = this.position.get(e.registry);

@@ -240,13 +240,22 @@ export class CatalogStore {
     return { id: entries[0]?.[0] ?? '0-0', seq: Number(seqRaw ?? 0) };
   }
 
-  /** Change events after `afterId` (exclusive), oldest first. */
-  async changesAfter(afterId: string, count: number): Promise<Array<{ id: string; seq: number; registry: string; name: string }>> {
-    const entries = (await this.redis.xrange(this.keys.changes, `(${afterId}`, '+', 'COUNT', count)) as Array<[string, string[]]>;
-    return entries.map(([id, fields]) => {
+  /**
+   * Change events after `afterId` (exclusive), oldest first, plus the current sequence number
+   * (one round trip). A sequence lower than the reader's means Redis lost data (restart without
+   * persistence, flush): the reader must reload.
+   */
+  async changesAfter(afterId: string, count: number): Promise<{ seq: number; events: Array<{ id: string; seq: number; registry: string; name: string }> }> {
+    const replies = (await this.redis.pipeline().xrange(this.keys.changes, `(${afterId}`, '+', 'COUNT', count).get(this.keys.seq).exec()) ?? [];
+    const [xErr, entries] = replies[0] ?? [null, []];
+    const [seqErr, seqRaw] = replies[1] ?? [null, null];
+    if (xErr) throw xErr;
+    if (seqErr) throw seqErr;
+    const events = (entries as Array<[string, string[]]>).map(([id, fields]) => {
       const f: Record<string, string> = {};
       for (let i = 0; i + 1 < fields.length; i += 2) f[fields[i] as string] = fields[i + 1] as string;
       return { id, seq: Number(f.seq), registry: f.reg ?? '', name: f.name ?? '' };
     });
+    return { seq: Number(seqRaw ?? 0), events };
   }
 }

@@ -4,14 +4,18 @@ import type { Redis } from 'ioredis';
 import type { AccessPolicy } from '../access/AccessPolicy.js';
 import type { Authenticator } from '../auth/Authenticator.js';
 import type { CatalogService } from '../catalog/CatalogService.js';
+import { GATEWAY_META_KEY } from '../catalog/types.js';
 import type { GatewayConfig } from '../config/schema.js';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { RegistryService } from '../sync/RegistryService.js';
+import { GATEWAY_VERSION } from '../version.js';
 import { errorHandler, notFoundHandler } from './middleware/errorHandler.js';
 import { cors, pathGuards } from './middleware/guards.js';
 import { principalMiddleware } from './middleware/principal.js';
 import { requestContextMiddleware } from './middleware/requestContext.js';
+import { buildOpenApiDocument } from './openapi.js';
+import { docsRoutes } from './routes/docs.js';
 import { healthRoutes } from './routes/health.js';
 import { publishRoutes } from './routes/publish.js';
 import { registryRoutes } from './routes/registries.js';
@@ -53,6 +57,16 @@ export function createApp(deps: AppDeps): Express {
   app.use(pathGuards);
   app.use(cors);
   app.use(healthRoutes({ redis: deps.redis, ...(deps.metrics ? { metrics: deps.metrics } : {}), ...(deps.ready ? { ready: deps.ready } : {}) }));
+
+  const document = buildOpenApiDocument({
+    ...(deps.config.server.publicUrl ? { publicUrl: deps.config.server.publicUrl } : {}),
+    version: GATEWAY_VERSION,
+    authEnabled: deps.config.auth.mode === 'oidc',
+    gatewayMetaKey: GATEWAY_META_KEY,
+    maxPageSize: deps.config.api.maxPageSize,
+    defaultPageSize: deps.config.api.defaultPageSize,
+  });
+  app.use(docsRoutes({ document }));
 
   app.use(principalMiddleware(deps.authenticator));
 

@@ -9,7 +9,7 @@ const timestamp = z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'not an
 /** Minimal structural checks every stored entry passes, whatever its source. */
 const serverSchema = z
   .object({
-    name: z.string().min(3).max(200).regex(SERVER_NAME_PATTERN, 'name must look like "namespace/server" (reverse-DNS namespace)'),
+    name: z.string().min(3).max(200).regex(SERVER_NAME_PATTERN, 'must look like "namespace/server" (reverse-DNS namespace, one slash)'),
     version: z
       .string()
       .min(1)

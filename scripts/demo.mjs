@@ -1,0 +1,99 @@
+// `npm run demo`: starts Redis (REDIS_URL when reachable, else a local redis-server with its data
+// under .data/, installing it first as root on Debian/Ubuntu) and the gateway on config/demo.yaml.
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { freePort, pingRedis, startRedisServer } from './redis.mjs';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const say = (m) => process.stdout.write(`${m}\n`);
+
+async function portFree(port) {
+  const net = await import('node:net');
+  return new Promise((resolve) => {
+    const srv = net.createServer();
+    srv.once('error', () => resolve(false));
+    srv.listen(port, '0.0.0.0', () => srv.close(() => resolve(true)));
+  });
+}
+
+async function main() {
+  if (!existsSync(path.join(root, 'dist', 'cli.js'))) {
+    say('Building the gateway (npm run build)...');
+    const r = spawnSync('npm', ['run', 'build'], { cwd: root, stdio: 'inherit' });
+    if (r.status !== 0) process.exit(r.status ?? 1);
+  }
+
+  let redisUrl = process.env.REDIS_URL;
+  let redis;
+  if (redisUrl && (await pingRedis(redisUrl))) {
+    say(`Using Redis at REDIS_URL.`);
+  } else {
+    if (redisUrl) say('REDIS_URL is set but not reachable; starting a local redis-server instead.');
+    try {
+      redis = await startRedisServer({ dataDir: path.join(root, '.data', 'redis') });
+    } catch (err) {
+      process.stderr.write(`\nCannot start the demo: ${err.message}\n`);
+      process.exit(1);
+    }
+    redisUrl = redis.url;
+    say(`Started redis-server on ${redisUrl} (data in .data/redis).`);
+  }
+
+  let port = Number(process.env.PORT ?? 8080);
+  if (!(await portFree(port))) {
+    const chosen = await freePort();
+    say(`Port ${port} is busy; using ${chosen} instead.`);
+    port = chosen;
+  }
+
+  const gateway = spawn(process.execPath, [path.join(root, 'bin', 'mcp-registry-gateway.js'), 'serve', '--config', path.join(root, 'config', 'demo.yaml')], {
+    cwd: root,
+    env: { ...process.env, REDIS_URL: redisUrl, PORT: String(port), LOG_FORMAT: process.env.LOG_FORMAT ?? 'pretty' },
+    stdio: 'inherit',
+  });
+
+  let stopping = false;
+  const stop = async (code) => {
+    if (stopping) return;
+    stopping = true;
+    if (gateway.exitCode === null) {
+      gateway.kill('SIGTERM');
+      await new Promise((r) => gateway.once('exit', r));
+    }
+    await redis?.stop();
+    process.exit(code);
+  };
+  process.on('SIGINT', () => void stop(0));
+  process.on('SIGTERM', () => void stop(0));
+  gateway.on('exit', (code) => void stop(code ?? 1));
+
+  const base = `http://localhost:${port}`;
+  for (let i = 0; i < 150; i++) {
+    try {
+      const r = await fetch(`${base}/readyz`);
+      if (r.ok) break;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  say(`
+MCP Registry Federation Gateway demo is running at ${base}
+Registries: curated (priority 1) and community (priority 2), from real MCP Registry entries.
+
+Try:
+  curl '${base}/v0.1/servers?limit=5'
+  curl '${base}/v0.1/servers/io.github.domdomegg%2Fairtable-mcp-server/versions/latest'
+  curl '${base}/v0.1/registries'
+
+Per-registry view: ${base}/community/v0.1/servers   API docs: ${base}/docs
+Press Ctrl+C to stop.
+`);
+}
+
+main().catch((err) => {
+  process.stderr.write(`demo failed: ${err.stack ?? err}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,127 @@
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { server } from '../../helpers/corpus.js';
+import { tempDir, writeJson } from '../../helpers/gateway.js';
+import { startTestRedis, type TestRedis } from '../../helpers/redis.js';
+import { freePort } from '../../../scripts/redis.mjs';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+const bin = path.join(root, 'bin', 'mcp-registry-gateway.js');
+
+function cli(args: string[], env: Record<string, string> = {}) {
+  const r = spawnSync(process.execPath, [bin, ...args], {
+    cwd: root,
+    encoding: 'utf8',
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LOG_FORMAT: 'json', ...env },
+    timeout: 30_000,
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe('mcp-registry-gateway CLI', () => {
+  let redis: TestRedis;
+  let dir: string;
+  let configFile: string;
+
+  before(async () => {
+    redis = await startTestRedis();
+    dir = tempDir();
+    writeJson(dir, 'cat.json', [server('io.x/a', '1.0.0'), server('io.x/b', '1.0.0'), server('io.x/b', '2.0.0')]);
+    configFile = path.join(dir, 'gw.yaml');
+    writeFileSync(
+      configFile,
+      [
+        'server: { port: 0, host: 127.0.0.1 }',
+        `redis: { url: ${redis.url}, prefix: ${redis.prefix()} }`,
+        'registries:',
+        '  - name: internal',
+        '    type: managed',
+        '  - name: cat',
+        '    type: file',
+        '    path: cat.json',
+      ].join('\n'),
+    );
+  });
+  after(async () => {
+    await redis?.stop();
+  });
+
+  it('check-config accepts the shipped demo and default configs', () => {
+    for (const file of ['config/demo.yaml', 'config/default.yaml']) {
+      const r = cli(['check-config', file]);
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stdout, /^OK: .* is valid/);
+    }
+  });
+
+  it('check-config lists every problem by path and exits non-zero', () => {
+    const bad = path.join(dir, 'bad.yaml');
+    writeFileSync(bad, 'registries:\n  - name: Official\n    type: upstream\n    url: nope\n  - name: metrics\n    type: managed\napi: { maxPageSize: 0 }\n');
+    const r = cli(['check-config', bad]);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /registries\[0\]\.name: must match/);
+    assert.match(r.stderr, /registries\[0\]\.url: Invalid URL/);
+    assert.match(r.stderr, /registries\[1\]\.name: "metrics" is reserved/);
+    assert.match(r.stderr, /api\.maxPageSize: /);
+  });
+
+  it('check-config falls back to GATEWAY_CONFIG and explains when nothing is given', () => {
+    assert.equal(cli(['check-config'], { GATEWAY_CONFIG: configFile }).code, 0);
+    const none = cli(['check-config']);
+    assert.equal(none.code, 2);
+    assert.match(none.stderr, /pass --config FILE or set GATEWAY_CONFIG/);
+  });
+
+  it('serve refuses to start on a bad config, listing the problems', () => {
+    const bad = path.join(dir, 'bad2.yaml');
+    writeFileSync(bad, 'registries: []\n');
+    const r = cli(['serve', '--config', bad]);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /registries: at least one registry is required/);
+  });
+
+  it('sync runs a file registry in the foreground and status prints the table', () => {
+    const s = cli(['sync', 'cat', '--config', configFile]);
+    assert.equal(s.code, 0, s.stderr);
+    assert.match(s.stdout, /cat\s+file\s+complete\s+2\s+3/);
+    const st = cli(['status'], { GATEWAY_CONFIG: configFile });
+    assert.equal(st.code, 0, st.stderr);
+    assert.match(st.stdout, /^REGISTRY\s+TYPE\s+PHASE\s+SERVERS/m);
+    assert.match(st.stdout, /^internal\s+managed\s+-/m);
+    assert.match(st.stdout, /^cat\s+file\s+complete\s+2\s+3\s+\d+s ago\s+0/m);
+    const unknown = cli(['sync', 'nope', '--config', configFile]);
+    assert.equal(unknown.code, 2);
+    assert.match(unknown.stderr, /no registry named "nope"/);
+  });
+
+  it('serve answers requests and exits cleanly on SIGTERM', async () => {
+    const port = await freePort();
+    const child = spawn(process.execPath, [bin, 'serve', '--config', configFile], {
+      cwd: root,
+      env: { PATH: process.env.PATH ?? '', PORT: String(port), LOG_FORMAT: 'json' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (d) => (output += d));
+    child.stderr.on('data', (d) => (output += d));
+    let ok = false;
+    for (let i = 0; i < 100 && !ok; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      ok = await fetch(`http://127.0.0.1:${port}/readyz`).then((r) => r.ok, () => false);
+    }
+    assert.ok(ok, output);
+    const list = (await (await fetch(`http://127.0.0.1:${port}/v0.1/servers`)).json()) as { servers: unknown[] };
+    assert.equal(list.servers.length, 3);
+    const started = Date.now();
+    child.kill('SIGTERM');
+    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+    assert.equal(code, 0, output);
+    assert.ok(Date.now() - started < 5000, 'drains within the shutdown timeout');
+    assert.match(output, /"message":"shutting down"/);
+    assert.doesNotMatch(output, /"level":"error"/);
+  });
+});
