@@ -1,12 +1,12 @@
 import type { Redis } from 'ioredis';
 import { bodyField, type Keys } from './keys.js';
-import { mergeName, type MergeMode } from './merge.js';
+import { dropVersions, mergeName, type MergeMode } from './merge.js';
 import type { IncomingEntry, VersionRecord } from './types.js';
 
 /**
  * Compare-and-set of one name's records, bodies and a change event, atomically.
- * KEYS: meta, bodies, seq, changes. ARGV: name, expectPresent(0|1), expected, newMeta('' = delete),
- * registry, maxlen, nSet, field/value pairs..., nDel, fields...
+ * KEYS: meta, bodies, seq, changes, counts. ARGV: name, expectPresent(0|1), expected,
+ * newMeta('' = delete), registry, maxlen, versionDelta, nameDelta, nSet, field/value pairs..., nDel, fields...
  * Returns 1 when applied, 0 when the stored records differ from `expected` (a concurrent writer).
  */
 const APPLY_NAME_LUA = `
@@ -17,7 +17,9 @@ elseif cur ~= ARGV[3] then
   return 0
 end
 if ARGV[4] == '' then redis.call('HDEL', KEYS[1], ARGV[1]) else redis.call('HSET', KEYS[1], ARGV[1], ARGV[4]) end
-local i = 7
+if ARGV[7] ~= '0' then redis.call('HINCRBY', KEYS[5], ARGV[5] .. ':versions', ARGV[7]) end
+if ARGV[8] ~= '0' then redis.call('HINCRBY', KEYS[5], ARGV[5] .. ':names', ARGV[8]) end
+local i = 9
 local nset = tonumber(ARGV[i])
 for j = 1, nset do
   redis.call('HSET', KEYS[2], ARGV[i + 2*j - 1], ARGV[i + 2*j])
@@ -37,7 +39,7 @@ const CHANGES_MAXLEN = 200_000;
 const MAX_CAS_ATTEMPTS = 8;
 
 type WithApplyName = Redis & {
-  applyName(meta: string, bodies: string, seq: string, changes: string, ...args: (string | number)[]): Promise<number>;
+  applyName(meta: string, bodies: string, seq: string, changes: string, counts: string, ...args: (string | number)[]): Promise<number>;
 };
 
 /** Result of writing a batch of names. */
@@ -67,7 +69,7 @@ export class CatalogStore {
     redis: Redis,
     readonly keys: Keys,
   ) {
-    redis.defineCommand('applyName', { numberOfKeys: 4, lua: APPLY_NAME_LUA });
+    redis.defineCommand('applyName', { numberOfKeys: 5, lua: APPLY_NAME_LUA });
     this.redis = redis as WithApplyName;
   }
 
@@ -105,7 +107,7 @@ export class CatalogStore {
           continue;
         }
         attempted.push({ name, versions: merge.records.length });
-        void pipeline.applyName(...this.applyArgs(registry, name, state.raw, merge.records, merge.bodies, merge.removed));
+        void pipeline.applyName(...this.applyArgs(registry, name, state.raw, merge.records, merge.bodies, merge.removed, state.records.length));
       }
       const replies = attempted.length > 0 ? await pipeline.exec() : [];
       const retry: string[] = [];
@@ -122,31 +124,42 @@ export class CatalogStore {
     return result;
   }
 
-  /** Removes names (every version) from a registry. */
-  async removeNames(registry: string, names: readonly string[]): Promise<number> {
-    let removed = 0;
-    let pending = [...names];
-    for (let attempt = 0; pending.length > 0 && attempt < MAX_CAS_ATTEMPTS; attempt++) {
+  /** Removes names (every version) from a registry. Returns how many names were removed. */
+  async removeNames(registry: string, names: readonly string[], now = new Date().toISOString()): Promise<number> {
+    return this.removeVersions(registry, new Map(names.map((n) => [n, null])), now);
+  }
+
+  /**
+   * Removes versions (`null` = every version of the name), recomputing isLatest of what remains.
+   * Returns how many names changed.
+   */
+  async removeVersions(registry: string, targets: ReadonlyMap<string, ReadonlySet<string> | null>, now = new Date().toISOString()): Promise<number> {
+    let changed = 0;
+    let pending = [...targets.keys()];
+    for (let attempt = 0; pending.length > 0; attempt++) {
+      if (attempt >= MAX_CAS_ATTEMPTS) throw new Error(`concurrent writers kept changing ${pending.length} name(s) in ${registry}`);
       const current = await this.readNames(registry, pending);
       const pipeline = this.redis.pipeline() as unknown as WithApplyName & { exec(): Promise<[Error | null, unknown][] | null> };
       const attempted: string[] = [];
       for (const name of pending) {
         const state = current.get(name);
         if (!state?.raw) continue;
+        const versions = targets.get(name) ?? new Set(state.records.map((r) => r.version));
+        const merge = dropVersions(state.records, versions, now);
+        if (!merge.changed) continue;
         attempted.push(name);
-        const versions = state.records.map((r) => r.version);
-        void pipeline.applyName(...this.applyArgs(registry, name, state.raw, [], new Map(), versions));
+        void pipeline.applyName(...this.applyArgs(registry, name, state.raw, merge.records, merge.bodies, merge.removed, state.records.length));
       }
       const replies = attempted.length > 0 ? await pipeline.exec() : [];
       const retry: string[] = [];
       (replies ?? []).forEach(([err, applied], i) => {
         if (err) throw err;
-        if (applied === 1) removed++;
+        if (applied === 1) changed++;
         else retry.push(attempted[i] as string);
       });
       pending = retry;
     }
-    return removed;
+    return changed;
   }
 
   private applyArgs(
@@ -156,7 +169,8 @@ export class CatalogStore {
     records: VersionRecord[],
     bodies: ReadonlyMap<string, string>,
     removed: readonly string[],
-  ): [string, string, string, string, ...(string | number)[]] {
+    previousCount: number,
+  ): [string, string, string, string, string, ...(string | number)[]] {
     const sets: string[] = [];
     for (const [version, body] of bodies) sets.push(bodyField(name, version), body);
     const dels = removed.map((v) => bodyField(name, v));
@@ -165,12 +179,15 @@ export class CatalogStore {
       this.keys.bodies(registry),
       this.keys.seq,
       this.keys.changes,
+      this.keys.counts,
       name,
       expected === null ? '0' : '1',
       expected ?? '',
       records.length > 0 ? JSON.stringify(records) : '',
       registry,
       CHANGES_MAXLEN,
+      records.length - previousCount,
+      (records.length > 0 ? 1 : 0) - (previousCount > 0 ? 1 : 0),
       bodies.size,
       ...sets,
       dels.length,
@@ -188,6 +205,16 @@ export class CatalogStore {
       for (let i = 0; i + 1 < flat.length; i += 2) chunk.push([flat[i] as string, JSON.parse(flat[i + 1] as string) as VersionRecord[]]);
       if (chunk.length > 0) yield chunk;
     } while (cursor !== '0');
+  }
+
+  /** Names and versions stored for each registry (maintained atomically by every write). */
+  async counts(registries: readonly string[]): Promise<Map<string, { names: number; versions: number }>> {
+    const out = new Map<string, { names: number; versions: number }>();
+    if (registries.length === 0) return out;
+    const fields = registries.flatMap((r) => [`${r}:names`, `${r}:versions`]);
+    const values = await this.redis.hmget(this.keys.counts, ...fields);
+    registries.forEach((r, i) => out.set(r, { names: Number(values[2 * i] ?? 0), versions: Number(values[2 * i + 1] ?? 0) }));
+    return out;
   }
 
   /** Lists every stored name of a registry. */

@@ -8,6 +8,7 @@
  * - `status`             HASH registry → JSON syncStatus
  * - `changes`            STREAM of {seq, reg, name}: every index write, for replicas' read models
  * - `seq`                STRING counter, one per change (detects gaps in a trimmed stream)
+ * - `counts`             HASH `<registry>:names` / `<registry>:versions` → stored totals
  * - `secret`             STRING shared HMAC secret for cursors (created once)
  */
 export class Keys {
@@ -39,6 +40,10 @@ export class Keys {
 
   get seq(): string {
     return `${this.base}seq`;
+  }
+
+  get counts(): string {
+    return `${this.base}counts`;
   }
 
   get secret(): string {

@@ -110,3 +110,22 @@ export function mergeName(existing: readonly VersionRecord[], incoming: readonly
   records.sort((a, b) => (a.version < b.version ? -1 : a.version > b.version ? 1 : 0));
   return { records, bodies, removed, changed };
 }
+
+/**
+ * Removes `versions` from a name's records, recomputing isLatest; records whose isLatest flips get
+ * the new change time.
+ */
+export function dropVersions(existing: readonly VersionRecord[], versions: ReadonlySet<string>, now: string): NameMerge {
+  const kept = existing.filter((r) => !versions.has(r.version)).map((r) => ({ ...r }));
+  const latest = pickLatest(kept);
+  for (const r of kept) {
+    const isLatest = r === latest;
+    if (r.isLatest !== isLatest) {
+      r.isLatest = isLatest;
+      r.updatedAt = now;
+      r.syncedAt = now;
+    }
+  }
+  const removed = existing.filter((r) => versions.has(r.version)).map((r) => r.version);
+  return { records: kept, bodies: new Map(), removed, changed: removed.length > 0 };
+}

@@ -3,6 +3,8 @@ import path from 'node:path';
 import { parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { ConfigError } from '../errors.js';
+import { formatPath } from './formatPath.js';
+import { interpolateEnv } from './interpolate.js';
 import { configSchema, type GatewayConfig } from './schema.js';
 
 /** A loaded configuration plus where it came from. */
@@ -10,16 +12,6 @@ export interface LoadedConfig {
   config: GatewayConfig;
   /** Absolute path of the file read. */
   source: string;
-}
-
-/** Formats a zod issue path as `registries[1].url`. */
-export function formatPath(segments: ReadonlyArray<PropertyKey>): string {
-  let out = '';
-  for (const seg of segments) {
-    if (typeof seg === 'number') out += `[${seg}]`;
-    else out += out === '' ? String(seg) : `.${String(seg)}`;
-  }
-  return out || '(root)';
 }
 
 function formatIssues(issues: ReadonlyArray<z.core.$ZodIssue>): string[] {
@@ -40,7 +32,7 @@ export function resolveConfigPath(explicit: string | undefined, env: NodeJS.Proc
 
 /**
  * Validates raw configuration data (already parsed from YAML) and applies env overrides
- * (`PORT`, `REDIS_URL`). Relative `file` registry paths are resolved against the config file's
+ * (`PORT`, `REDIS_URL`) after `${VAR}` / `${VAR:-default}` interpolation. Relative `file` registry paths are resolved against the config file's
  * directory, falling back to the working directory when only that exists.
  * @throws ConfigError listing every problem by path.
  */
@@ -49,7 +41,10 @@ export function parseConfig(raw: unknown, source: string, env: NodeJS.ProcessEnv
   if (typeof data !== 'object' || Array.isArray(data)) {
     throw new ConfigError(source, ['(root): expected a mapping of configuration keys']);
   }
-  const withEnv = applyEnvOverrides(data, env);
+  const interpolationProblems: string[] = [];
+  const interpolated = interpolateEnv(data, env, interpolationProblems) as Record<string, unknown>;
+  if (interpolationProblems.length > 0) throw new ConfigError(source, interpolationProblems);
+  const withEnv = applyEnvOverrides(interpolated, env);
   const result = configSchema.safeParse(withEnv);
   if (!result.success) throw new ConfigError(source, formatIssues(result.error.issues));
   const config = result.data;

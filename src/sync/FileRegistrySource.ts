@@ -125,8 +125,6 @@ export class FileRegistrySource {
       phase: 'complete',
       lastSyncTime: new Date().toISOString(),
       attemptCount: 0,
-      serverCount: groups.size,
-      versionCount: written.versions,
       changedCount: written.changedNames + removed,
       skippedCount: parsed.skipped.length,
       durationMs: Date.now() - started,

@@ -14,9 +14,9 @@ export interface SyncStatus {
   lastSyncTime?: string;
   /** Consecutive failed runs (0 after a success). */
   attemptCount: number;
-  /** Server names held. */
+  /** Server names held (from the index's counters; not stored in the status record). */
   serverCount: number;
-  /** Versions held. */
+  /** Versions held (idem). */
   versionCount: number;
   /** Human-readable outcome or failure reason. */
   message?: string;
@@ -75,13 +75,21 @@ export class SyncStatusStore {
     return out;
   }
 
-  /** Current status of each named registry (absent ones are `pending`). */
+  /**
+   * Current status of each named registry (absent ones are `pending`), with `serverCount` and
+   * `versionCount` read from the index's own counters, so they are exact at any moment.
+   */
   async statuses(names: readonly string[]): Promise<Map<string, SyncStatus>> {
     const out = new Map<string, SyncStatus>();
     if (names.length === 0) return out;
-    const values = await this.redis.hmget(this.keys.status, ...names);
+    const countFields = names.flatMap((n) => [`${n}:names`, `${n}:versions`]);
+    const replies = (await this.redis.pipeline().hmget(this.keys.status, ...names).hmget(this.keys.counts, ...countFields).exec()) ?? [];
+    for (const [err] of replies) if (err) throw err;
+    const values = (replies[0]?.[1] ?? []) as Array<string | null>;
+    const counts = (replies[1]?.[1] ?? []) as Array<string | null>;
     names.forEach((n, i) => {
-      out.set(n, values[i] ? (JSON.parse(values[i] as string) as SyncStatus) : { phase: 'pending', attemptCount: 0, serverCount: 0, versionCount: 0 });
+      const stored = values[i] ? (JSON.parse(values[i] as string) as SyncStatus) : { phase: 'pending' as const, attemptCount: 0 };
+      out.set(n, { ...stored, serverCount: Number(counts[2 * i] ?? 0), versionCount: Number(counts[2 * i + 1] ?? 0) });
     });
     return out;
   }
@@ -91,21 +99,14 @@ export class SyncStatusStore {
     return (await this.statuses([name])).get(name) as SyncStatus;
   }
 
-  /** Replaces a registry's status. */
-  async set(name: string, status: SyncStatus): Promise<void> {
-    await this.redis.hset(this.keys.status, name, JSON.stringify(status));
-  }
-
   /** Applies a partial update to a registry's status (read-modify-write; one writer per registry). */
   async update(name: string, patch: Partial<SyncStatus>): Promise<SyncStatus> {
-    const next = { ...(await this.get(name)), ...patch };
+    const current = await this.get(name);
+    const next: SyncStatus = { ...current, ...patch };
     for (const key of Object.keys(next)) if (next[key] === undefined) delete next[key];
-    await this.set(name, next);
+    const { serverCount: _s, versionCount: _v, ...stored } = next;
+    await this.redis.hset(this.keys.status, name, JSON.stringify(stored));
     return next;
   }
 
-  /** Names and versions currently stored for a registry. */
-  async counts(registry: string): Promise<{ serverCount: number }> {
-    return { serverCount: await this.redis.hlen(this.keys.meta(registry)) };
-  }
 }
