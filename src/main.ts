@@ -9,14 +9,17 @@ import { CatalogStore } from './catalog/CatalogStore.js';
 import { CursorCodec } from './catalog/cursor.js';
 import { Keys } from './catalog/keys.js';
 import { createRedis, waitForRedis } from './catalog/redisClient.js';
-import type { FileRegistryConfig, GatewayConfig } from './config/schema.js';
+import type { FileRegistryConfig, GatewayConfig, UpstreamRegistryConfig } from './config/schema.js';
 import { ConfigError } from './errors.js';
 import { createApp } from './http/app.js';
 import type { Logger } from './observability/logger.js';
 import { createMetrics } from './observability/metrics.js';
 import { FileRegistrySource } from './sync/FileRegistrySource.js';
 import { RegistryService } from './sync/RegistryService.js';
+import { SyncQueue } from './sync/SyncQueue.js';
 import { SyncStatusStore } from './sync/SyncStatusStore.js';
+import { SyncWorker } from './sync/SyncWorker.js';
+import { UpstreamSync } from './sync/UpstreamSync.js';
 
 /** Which parts of the gateway a process runs. */
 export type Role = 'api' | 'worker' | 'all';
@@ -31,6 +34,10 @@ export interface StartOptions {
   redisStartupTimeoutMs?: number;
   /** Replaces the authenticator (auth.mode none → anonymous). */
   authenticator?: Authenticator;
+  /** Environment for secrets named by the config (`auth.tokenEnv`). Default `process.env`. */
+  env?: NodeJS.ProcessEnv;
+  /** Overrides the upstream HTTP client's retry tunables (tests). */
+  upstreamClient?: ConstructorParameters<typeof UpstreamSync>[1]['client'];
 }
 
 /** A running gateway. */
@@ -42,6 +49,9 @@ export interface GatewayHandle {
   redis: Redis;
   index?: CatalogIndex;
   fileSources: FileRegistrySource[];
+  upstreams: Map<string, UpstreamSync>;
+  queue: SyncQueue;
+  worker?: SyncWorker;
   /** Drains HTTP, stops watchers and closes Redis, within `server.shutdownTimeout`. */
   close(): Promise<void>;
 }
@@ -82,11 +92,31 @@ export async function startGateway(options: StartOptions): Promise<GatewayHandle
   const fileSources = config.registries
     .filter((r): r is FileRegistryConfig => r.type === 'file')
     .map((r) => new FileRegistrySource(r, { redis, store, status, logger }));
+  const upstreams = new Map(
+    config.registries
+      .filter((r): r is UpstreamRegistryConfig => r.type === 'upstream')
+      .map((r) => [r.name, new UpstreamSync(r, { redis, store, status, logger, ...(options.env ? { env: options.env } : {}), ...(options.upstreamClient ? { client: options.upstreamClient } : {}) })] as const),
+  );
+  // BullMQ needs connections that wait (not fail fast) while Redis reconnects.
+  const bullRedis = createRedis(config.redis.url, { logger, name: `mcp-registry-gateway:${role}:queue`, failFast: false, extra: { maxRetriesPerRequest: null } });
+  const queue = new SyncQueue(bullRedis, config.redis.prefix);
+  let worker: SyncWorker | undefined;
   if (role !== 'api') {
     for (const source of fileSources) {
       await source.load().catch((err: Error) => logger.error('file registry load failed', { registry: source.config.name, error: err.message }));
       source.watch();
     }
+    await queue.reconcile(config.registries, logger);
+    worker = new SyncWorker({
+      connection: bullRedis,
+      prefix: config.redis.prefix,
+      registries: config.registries,
+      upstreams,
+      files: new Map(fileSources.map((s) => [s.config.name, s])),
+      logger,
+      options: config.worker,
+    });
+    await worker.ready();
   }
 
   let server: Server | undefined;
@@ -98,10 +128,9 @@ export async function startGateway(options: StartOptions): Promise<GatewayHandle
     await index.load();
     const access = new AccessPolicy(config.access, registryNames);
     const catalog = new CatalogService(index, store, new CursorCodec(await cursorSecret(redis, keys)));
-    const registries = new RegistryService(config.registries, status, async (registry) => {
-      const source = fileSources.find((s) => s.config.name === registry.name);
-      if (!source) throw new ConfigError('sync', [`registry "${registry.name}" cannot be synced by this process`]);
-      void source.load().catch((err: Error) => logger.error('file registry load failed', { registry: registry.name, error: err.message }));
+    const registries = new RegistryService(config.registries, status, {
+      trigger: (registry, { full }) => queue.enqueue(registry.name, full),
+      nextRuns: () => queue.nextRuns(),
     });
     const app = createApp({ config, logger, redis, catalog, registries, access, authenticator, metrics: createMetrics() });
     server = await new Promise<Server>((resolve, reject) => {
@@ -117,6 +146,7 @@ export async function startGateway(options: StartOptions): Promise<GatewayHandle
 
   const close = async () => {
     for (const source of fileSources) source.stop();
+    await worker?.close(config.server.shutdownTimeout);
     if (server) {
       const s = server;
       await new Promise<void>((resolve) => {
@@ -131,9 +161,12 @@ export async function startGateway(options: StartOptions): Promise<GatewayHandle
         s.closeIdleConnections();
       });
     }
+    await queue.close().catch(() => undefined);
+    await bullRedis.quit().catch(() => bullRedis.disconnect());
     await redis.quit().catch(() => redis.disconnect());
   };
-  const handle: GatewayHandle = { redis, fileSources, close };
+  const handle: GatewayHandle = { redis, fileSources, upstreams, queue, close };
+  if (worker) handle.worker = worker;
   if (server) handle.server = server;
   if (url) handle.url = url;
   if (index) handle.index = index;

@@ -50,6 +50,11 @@ export class Keys {
     return `${this.base}secret`;
   }
 
+  /** Temporary set of `name\0version` seen by one full-sync walk (swept afterwards). */
+  syncSeen(registry: string, runId: string): string {
+    return `${this.base}sync:${registry}:seen:${runId}`;
+  }
+
   lock(name: string): string {
     return `${this.base}lock:${name}`;
   }

@@ -158,6 +158,14 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    worker: z
+      .object({
+        concurrency: z.number().int().min(1).max(64).default(2),
+        lockDuration: duration('30s'),
+        stalledInterval: duration('15s'),
+      })
+      .strict()
+      .prefault({}),
     logging: z
       .object({
         level: z.enum(['error', 'warn', 'info', 'http', 'debug']).default('info'),

@@ -18,14 +18,13 @@ export interface FileRegistryDeps {
   logger: Logger;
 }
 
-const LOCK_TTL_MS = 120_000;
+const LOCK_TTL_MS = 60_000;
 const WATCH_INTERVAL_MS = 1000;
 
 /** Summarises skipped entries for a status message: how many, and the first reason. */
-export function describeSkipped(skipped: readonly SkippedEntry[]): string {
-  if (skipped.length === 0) return '';
-  const first = skipped[0] as SkippedEntry;
-  return `; ${skipped.length} invalid entr${skipped.length === 1 ? 'y' : 'ies'} skipped (first: entry ${first.index}${first.name ? ` ${first.name}` : ''}: ${first.reason})`;
+export function describeSkipped(count: number, first?: SkippedEntry): string {
+  if (count === 0 || !first) return '';
+  return `; ${count} invalid entr${count === 1 ? 'y' : 'ies'} skipped (first: entry ${first.index}${first.name ? ` ${first.name}` : ''}: ${first.reason})`;
 }
 
 /**
@@ -46,10 +45,11 @@ export class FileRegistrySource {
 
   /**
    * Loads the file now (one process fleet-wide at a time). Resolves with the resulting status, or
-   * undefined when another process holds the registry's lock.
+   * undefined when another process holds the registry's lock. `token` identifies the lock owner
+   * (a sync job's id), so a retried job can take over its crashed predecessor's lock.
    */
-  load(): Promise<SyncStatus | undefined> {
-    this.running ??= this.loadOnce().finally(() => {
+  load(options: { token?: string } = {}): Promise<SyncStatus | undefined> {
+    this.running ??= this.loadOnce(options.token).finally(() => {
       this.running = undefined;
     });
     return this.running;
@@ -75,9 +75,10 @@ export class FileRegistrySource {
     this.watching = false;
   }
 
-  private async loadOnce(): Promise<SyncStatus | undefined> {
+  private async loadOnce(token?: string): Promise<SyncStatus | undefined> {
     const { redis, store } = this.deps;
-    const result = await withLock(redis, store.keys.lock(`sync:${this.config.name}`), LOCK_TTL_MS, () => this.apply());
+    const lock = { ttlMs: LOCK_TTL_MS, ...(token ? { token } : {}) };
+    const result = await withLock(redis, store.keys.lock(`sync:${this.config.name}`), lock, () => this.apply());
     return result.acquired ? result.value : undefined;
   }
 
@@ -114,7 +115,7 @@ export class FileRegistrySource {
     const keep = compileNameFilter(this.config.filter);
     const parsed = parseItems(items);
     if (items.length > 0 && parsed.entries.length === 0) {
-      return fail(`every entry in ${file} is invalid${describeSkipped(parsed.skipped)}`);
+      return fail(`every entry in ${file} is invalid${describeSkipped(parsed.skipped.length, parsed.skipped[0])}`);
     }
     const groups = groupByName(parsed.entries.filter((e) => keep(e.server.name)));
     const written = await store.writeNames(name, groups, 'replace', startedAt);
@@ -128,7 +129,7 @@ export class FileRegistrySource {
       changedCount: written.changedNames + removed,
       skippedCount: parsed.skipped.length,
       durationMs: Date.now() - started,
-      message: `loaded ${groups.size} servers (${written.versions} versions) from ${file}${describeSkipped(parsed.skipped)}`,
+      message: `loaded ${groups.size} servers (${written.versions} versions) from ${file}${describeSkipped(parsed.skipped.length, parsed.skipped[0])}`,
     });
     logger.info('file registry loaded', { registry: name, servers: groups.size, versions: written.versions, changed: written.changedNames, removed, skipped: parsed.skipped.length });
     return next;

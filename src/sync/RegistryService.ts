@@ -16,8 +16,13 @@ export interface RegistrySummary {
   syncStatus: SyncStatus;
 }
 
-/** Starts a sync of one registry; resolves once the request is accepted (not when it finishes). */
-export type SyncTrigger = (registry: RegistryConfig, options: { full: boolean }) => Promise<void>;
+/** How the service reaches the sync machinery (the BullMQ queue in production). */
+export interface SyncControl {
+  /** Starts a sync of one registry; resolves once the request is accepted (not when it finishes). */
+  trigger(registry: RegistryConfig, options: { full: boolean }): Promise<void>;
+  /** When each registry's next scheduled sync runs (epoch ms). */
+  nextRuns?(): Promise<Map<string, number>>;
+}
 
 /**
  * Admin view of the configured registries and their `syncStatus` (`GET /v0.1/registries`), and the
@@ -27,20 +32,27 @@ export class RegistryService {
   constructor(
     private readonly registries: readonly RegistryConfig[],
     private readonly status: SyncStatusStore,
-    private readonly trigger?: SyncTrigger,
+    private readonly sync?: SyncControl,
   ) {}
 
   /** Every registry the caller's view includes, in priority order. */
   async list(view: CallerView): Promise<RegistrySummary[]> {
     const visible = this.registries.filter((_, i) => view.registries.includes(i));
     const names = visible.map((r) => r.name);
-    const [records, statuses] = await Promise.all([this.status.records(names), this.status.statuses(names)]);
+    const [records, statuses, nextRuns] = await Promise.all([
+      this.status.records(names),
+      this.status.statuses(names),
+      this.sync?.nextRuns ? this.sync.nextRuns() : Promise.resolve(new Map<string, number>()),
+    ]);
     return visible.map((r) => {
+      const syncStatus = statuses.get(r.name) as SyncStatus;
+      const next = nextRuns.get(r.name);
+      if (next !== undefined) syncStatus.nextRunAt = new Date(next).toISOString();
       const summary: RegistrySummary = {
         name: r.name,
         type: r.type,
         priority: this.registries.indexOf(r),
-        syncStatus: statuses.get(r.name) as SyncStatus,
+        syncStatus,
       };
       if (r.description) summary.description = r.description;
       if (r.type === 'upstream') summary.url = r.url;
@@ -74,8 +86,8 @@ export class RegistryService {
     if (registry.type === 'managed') {
       throw new ConflictError(`Registry "${name}" is managed: its content is published here, so there is nothing to sync.`);
     }
-    if (!this.trigger) throw new NotImplementedError(`Syncing ${registry.type} registries is not available in this gateway process.`);
-    await this.trigger(registry, { full });
+    if (!this.sync) throw new NotImplementedError(`Syncing ${registry.type} registries is not available in this gateway process.`);
+    await this.sync.trigger(registry, { full });
     return summary;
   }
 }

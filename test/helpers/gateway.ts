@@ -19,8 +19,8 @@ export function writeJson(dir: string, name: string, data: unknown): string {
 }
 
 /** Validates raw config (as a YAML file would hold it) with the real schema and loader rules. */
-export function testConfig(raw: Record<string, unknown>, dir = tempDir()): GatewayConfig {
-  return parseConfig(raw, path.join(dir, 'gateway.yaml'), {});
+export function testConfig(raw: Record<string, unknown>, dir = tempDir(), env: NodeJS.ProcessEnv = {}): GatewayConfig {
+  return parseConfig(raw, path.join(dir, 'gateway.yaml'), env);
 }
 
 /** A gateway running on an ephemeral loopback port. */
@@ -31,15 +31,29 @@ export interface TestGateway extends GatewayHandle {
 }
 
 /** Starts a gateway for tests (silent logs, port 0 on 127.0.0.1). */
-export async function startTestGateway(options: { redisUrl: string; prefix: string; raw: Record<string, unknown>; role?: Role; dir?: string }): Promise<TestGateway> {
+export async function startTestGateway(options: {
+  redisUrl: string;
+  prefix: string;
+  raw: Record<string, unknown>;
+  role?: Role;
+  dir?: string;
+  env?: NodeJS.ProcessEnv;
+}): Promise<TestGateway> {
   const raw = {
     ...options.raw,
     server: { port: 0, host: '127.0.0.1', shutdownTimeout: '2s', ...(options.raw.server as object | undefined) },
     redis: { url: options.redisUrl, prefix: options.prefix },
   };
-  const config = testConfig(raw, options.dir);
+  const config = testConfig(raw, options.dir, options.env);
   const logger = createLogger({ silent: process.env.TEST_LOGS !== '1', level: 'debug' });
-  const handle = await startGateway({ config, logger, role: options.role ?? 'all', redisStartupTimeoutMs: 5000 });
+  const handle = await startGateway({
+    config,
+    logger,
+    role: options.role ?? 'all',
+    redisStartupTimeoutMs: 5000,
+    upstreamClient: { maxAttempts: 2, baseDelayMs: 50 },
+    ...(options.env ? { env: options.env } : {}),
+  });
   const url = handle.url as string;
   const get = (p: string, init?: RequestInit) => fetch(url + p, init);
   return Object.assign(handle, {

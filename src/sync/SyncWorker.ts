@@ -1,0 +1,88 @@
+import { Worker, type ConnectionOptions, type Job } from 'bullmq';
+import type { RegistryConfig } from '../config/schema.js';
+import type { Logger } from '../observability/logger.js';
+import type { FileRegistrySource } from './FileRegistrySource.js';
+import { bullPrefix, SYNC_QUEUE, type SyncJobData } from './SyncQueue.js';
+import type { SyncStatus } from './SyncStatusStore.js';
+import type { UpstreamSync } from './UpstreamSync.js';
+
+/** Dependencies of {@link SyncWorker}. */
+export interface SyncWorkerDeps {
+  connection: ConnectionOptions;
+  prefix: string;
+  registries: readonly RegistryConfig[];
+  upstreams: ReadonlyMap<string, UpstreamSync>;
+  files: ReadonlyMap<string, FileRegistrySource>;
+  logger: Logger;
+  /** `worker` config: parallel jobs (different registries), job lock duration, stalled-job check interval. */
+  options: { concurrency: number; lockDuration: number; stalledInterval: number };
+}
+
+/** What a job returns (kept in BullMQ's job record). */
+export interface SyncJobResult {
+  registry: string;
+  outcome: 'done' | 'skipped' | 'unknown-registry';
+  phase?: SyncStatus['phase'];
+  message?: string;
+}
+
+/**
+ * The worker role: takes sync jobs from the queue and runs them. A job carries only the registry
+ * name; the registry's own fleet-wide lock (owned by the job id) guarantees one sync per registry
+ * at a time, and lets a retried job take over after its worker died (BullMQ moves the stalled job
+ * back to the queue). Shutdown cancels in-flight runs through their AbortSignal and waits a
+ * bounded time.
+ */
+export class SyncWorker {
+  private readonly worker: Worker<SyncJobData, SyncJobResult>;
+
+  constructor(private readonly deps: SyncWorkerDeps) {
+    this.worker = new Worker<SyncJobData, SyncJobResult>(SYNC_QUEUE, (job, _token, signal) => this.process(job, signal), {
+      connection: deps.connection,
+      prefix: bullPrefix(deps.prefix),
+      concurrency: deps.options.concurrency,
+      lockDuration: deps.options.lockDuration,
+      stalledInterval: deps.options.stalledInterval,
+      maxStalledCount: 3,
+      autorun: true,
+    });
+    this.worker.on('failed', (job, err) => deps.logger.warn('sync job failed', { registry: job?.data.registry, error: err.message }));
+    this.worker.on('error', (err) => deps.logger.warn('sync worker error', { error: err.message }));
+  }
+
+  private async process(job: Job<SyncJobData, SyncJobResult>, signal?: AbortSignal): Promise<SyncJobResult> {
+    const { registry, full } = job.data;
+    const token = `job:${job.id ?? 'none'}`;
+    const upstream = this.deps.upstreams.get(registry);
+    const file = this.deps.files.get(registry);
+    let status: SyncStatus | undefined;
+    if (upstream) status = await upstream.run({ full: full === true, token, ...(signal ? { signal } : {}) });
+    else if (file) status = await file.load({ token });
+    else {
+      this.deps.logger.info('sync job for a registry that is not configured (or has nothing to sync); ignored', { registry });
+      return { registry, outcome: 'unknown-registry' };
+    }
+    if (!status) return { registry, outcome: 'skipped', message: 'another worker is syncing this registry' };
+    const result: SyncJobResult = { registry, outcome: 'done', phase: status.phase };
+    if (status.message) result.message = status.message;
+    return result;
+  }
+
+  /** Resolves once the worker is connected and taking jobs. */
+  async ready(): Promise<void> {
+    await this.worker.waitUntilReady();
+  }
+
+  /** Cancels in-flight runs and stops, within `timeoutMs`. */
+  async close(timeoutMs = 10_000): Promise<void> {
+    this.worker.cancelAllJobs('the worker is shutting down');
+    let timer: NodeJS.Timeout | undefined;
+    const forced = new Promise<void>((resolve) => {
+      timer = setTimeout(() => {
+        void this.worker.close(true).then(resolve, resolve);
+      }, timeoutMs);
+    });
+    await Promise.race([this.worker.close(), forced]);
+    clearTimeout(timer);
+  }
+}

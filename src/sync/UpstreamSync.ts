@@ -1,0 +1,234 @@
+import { randomUUID } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import type { CatalogStore } from '../catalog/CatalogStore.js';
+import { bodyField } from '../catalog/keys.js';
+import type { UpstreamRegistryConfig } from '../config/schema.js';
+import { UpstreamError } from '../errors.js';
+import type { Logger } from '../observability/logger.js';
+import { groupByName, parseItems, type SkippedEntry } from './entries.js';
+import { describeSkipped } from './FileRegistrySource.js';
+import { withLock } from './lock.js';
+import { compileNameFilter, type NameFilter } from './nameFilter.js';
+import type { SyncStatus, SyncStatusStore } from './SyncStatusStore.js';
+import { UpdatedSinceRejected, UpstreamClient, type UpstreamClientOptions } from './UpstreamClient.js';
+
+/** Progress of a running sync, reported after every page. */
+export interface SyncProgress {
+  mode: 'full' | 'incremental';
+  pages: number;
+  entries: number;
+  changed: number;
+  skipped: number;
+  startedAt: number;
+}
+
+/** Options of one run. */
+export interface SyncRunOptions {
+  /** Force a full walk (else full only when due, first, or the upstream rejects `updated_since`). */
+  full?: boolean;
+  signal?: AbortSignal;
+  onProgress?: (progress: SyncProgress) => void;
+  /** Lock owner token (the job id), so a retried job can take over after a crash. */
+  token?: string;
+}
+
+/** Dependencies of {@link UpstreamSync}. */
+export interface UpstreamSyncDeps {
+  redis: Redis;
+  store: CatalogStore;
+  status: SyncStatusStore;
+  logger: Logger;
+  client?: UpstreamClientOptions;
+  env?: NodeJS.ProcessEnv;
+}
+
+const LOCK_TTL_MS = 60_000;
+const SEEN_TTL_S = 86_400;
+const SWEEP_BATCH = 500;
+
+interface WalkResult {
+  pages: number;
+  entries: number;
+  changed: number;
+  removed: number;
+  skipped: number;
+  firstSkipped?: SkippedEntry;
+}
+
+/**
+ * Synchronises one upstream registry into the index (DESIGN §3): the first run and every
+ * `fullInterval` walk everything and then sweep entries that vanished; other runs ask only for
+ * `updated_since=<watermark>` (the start of the last successful walk minus a safety margin).
+ * Pages are validated, filtered and written as they arrive, so memory stays flat whatever the
+ * upstream's size. A failed run removes nothing and keeps the watermark; the status says why.
+ */
+export class UpstreamSync {
+  private readonly client: UpstreamClient;
+  private readonly keep: NameFilter;
+
+  constructor(
+    readonly config: UpstreamRegistryConfig,
+    private readonly deps: UpstreamSyncDeps,
+  ) {
+    const env = deps.env ?? process.env;
+    const token = config.auth ? env[config.auth.tokenEnv] : undefined;
+    this.client = new UpstreamClient(config, { ...deps.client, ...(token ? { token } : {}) });
+    this.keep = compileNameFilter(config.filter);
+  }
+
+  /**
+   * Runs one sync under the registry's fleet-wide lock.
+   * @returns the resulting status, or undefined when another worker is syncing this registry.
+   */
+  async run(options: SyncRunOptions = {}): Promise<SyncStatus | undefined> {
+    const key = this.deps.store.keys.lock(`sync:${this.config.name}`);
+    const lock = { ttlMs: LOCK_TTL_MS, ...(options.token ? { token: options.token } : {}) };
+    const result = await withLock(this.deps.redis, key, lock, (lost) => {
+      const signal = options.signal ? AbortSignal.any([options.signal, lost]) : lost;
+      return this.runLocked({ ...options, signal });
+    });
+    return result.acquired ? result.value : undefined;
+  }
+
+  private async runLocked(options: SyncRunOptions & { signal: AbortSignal }): Promise<SyncStatus> {
+    const { status, logger } = this.deps;
+    const name = this.config.name;
+    const prev = await status.get(name);
+    const startedAt = Date.now();
+    const lastFull = typeof prev.lastFullSyncTime === 'string' ? Date.parse(prev.lastFullSyncTime) : Number.NaN;
+    const fullDue = Number.isNaN(lastFull) || startedAt - lastFull >= this.config.sync.fullInterval;
+    const watermark = typeof prev.watermark === 'string' ? prev.watermark : undefined;
+    let mode: 'full' | 'incremental' = options.full || !watermark || fullDue || prev.updatedSinceSupported === false ? 'full' : 'incremental';
+    await status.update(name, { phase: 'syncing', lastAttempt: new Date(startedAt).toISOString(), lastRunMode: mode, message: `${mode} sync in progress` });
+
+    try {
+      let walk: WalkResult;
+      try {
+        walk = await this.walk(mode, watermark, startedAt, options);
+      } catch (err) {
+        if (!(err instanceof UpdatedSinceRejected)) throw err;
+        logger.warn('upstream rejects updated_since; falling back to full syncs', { registry: name, status: err.status });
+        await status.update(name, { updatedSinceSupported: false });
+        mode = 'full';
+        walk = await this.walk(mode, undefined, startedAt, options);
+      }
+      const finished = Date.now();
+      const patch: Partial<SyncStatus> = {
+        phase: 'complete',
+        lastSyncTime: new Date(finished).toISOString(),
+        attemptCount: 0,
+        lastRunMode: mode,
+        watermark: new Date(startedAt - this.config.sync.safetyMargin).toISOString(),
+        pages: walk.pages,
+        entriesSeen: walk.entries,
+        changedCount: walk.changed,
+        removedCount: walk.removed,
+        skippedCount: walk.skipped,
+        durationMs: finished - startedAt,
+        message: `${mode} sync: ${walk.entries} entries in ${walk.pages} page${walk.pages === 1 ? '' : 's'}, ${walk.changed} server${walk.changed === 1 ? '' : 's'} changed${walk.removed ? `, ${walk.removed} removed` : ''}${describeSkipped(walk.skipped, walk.firstSkipped)}`,
+      };
+      if (mode === 'full') patch.lastFullSyncTime = new Date(startedAt).toISOString();
+      const next = await status.update(name, patch);
+      logger.info('upstream sync complete', { registry: name, mode, pages: walk.pages, entries: walk.entries, changed: walk.changed, removed: walk.removed, skipped: walk.skipped, ms: finished - startedAt });
+      return next;
+    } catch (err) {
+      const aborted = options.signal.aborted;
+      const reason = aborted ? `interrupted: ${(options.signal.reason as Error | undefined)?.message ?? 'aborted'}; the sync will run again` : describe(err);
+      logger.warn('upstream sync failed; keeping last good data', { registry: name, mode, reason });
+      await status.update(name, {
+        phase: aborted ? (prev.phase === 'syncing' ? 'pending' : prev.phase) : 'failed',
+        attemptCount: aborted ? prev.attemptCount : prev.attemptCount + 1,
+        message: reason,
+        durationMs: Date.now() - startedAt,
+      });
+      throw err;
+    }
+  }
+
+  private async walk(mode: 'full' | 'incremental', watermark: string | undefined, startedAt: number, options: SyncRunOptions & { signal: AbortSignal }): Promise<WalkResult> {
+    const { store, redis } = this.deps;
+    const name = this.config.name;
+    const seenKey = store.keys.syncSeen(name, randomUUID());
+    const cursors = new Set<string>();
+    const result: WalkResult = { pages: 0, entries: 0, changed: 0, removed: 0, skipped: 0 };
+    const now = new Date(startedAt).toISOString();
+    let cursor: string | undefined;
+    try {
+      do {
+        if (result.pages >= this.config.sync.maxPages) {
+          throw new UpstreamError(`upstream returned more than ${this.config.sync.maxPages} pages (sync.maxPages); stopping without removing anything`);
+        }
+        const page = await this.client.fetchPage(
+          { limit: this.config.sync.pageSize, ...(cursor ? { cursor } : {}), ...(mode === 'incremental' && watermark ? { updatedSince: watermark } : {}) },
+          options.signal,
+        );
+        result.pages++;
+        result.entries += page.items.length;
+        const parsed = parseItems(page.items);
+        result.skipped += parsed.skipped.length;
+        result.firstSkipped ??= parsed.skipped[0];
+        const kept = parsed.entries.filter((e) => this.keep(e.server.name));
+        const written = await store.writeNames(name, groupByName(kept), 'upsert', now);
+        result.changed += written.changedNames;
+        if (mode === 'full') {
+          // Skipped entries count as seen: one bad page entry must not sweep the last good copy.
+          const seen = [...kept.map((e) => bodyField(e.server.name, e.server.version)), ...skippedFields(page.items, parsed.skipped)];
+          if (seen.length > 0) await redis.multi().sadd(seenKey, ...seen).expire(seenKey, SEEN_TTL_S).exec();
+        }
+        options.onProgress?.({ mode, pages: result.pages, entries: result.entries, changed: result.changed, skipped: result.skipped, startedAt });
+        const next = page.nextCursor;
+        if (next !== undefined) {
+          if (cursors.has(next)) throw new UpstreamError('upstream repeated a pagination cursor (a loop); stopping without removing anything');
+          cursors.add(next);
+        }
+        cursor = page.items.length > 0 ? next : undefined;
+      } while (cursor);
+      if (mode === 'full') result.removed = await this.sweep(seenKey, now);
+      return result;
+    } finally {
+      await redis.del(seenKey).catch(() => undefined);
+    }
+  }
+
+  /** After a complete full walk: removes every stored version the walk did not see. */
+  private async sweep(seenKey: string, now: string): Promise<number> {
+    const { store, redis } = this.deps;
+    let removed = 0;
+    let targets = new Map<string, Set<string> | null>();
+    const flush = async () => {
+      if (targets.size === 0) return;
+      removed += await store.removeVersions(this.config.name, targets, now);
+      targets = new Map();
+    };
+    for await (const chunk of store.scanRegistry(this.config.name)) {
+      const pipeline = redis.pipeline();
+      for (const [name, records] of chunk) pipeline.smismember(seenKey, ...records.map((r) => bodyField(name, r.version)));
+      const replies = (await pipeline.exec()) ?? [];
+      chunk.forEach(([name, records], i) => {
+        const [err, flags] = replies[i] ?? [null, []];
+        if (err) throw err;
+        const missing = records.filter((_, j) => (flags as number[])[j] !== 1).map((r) => r.version);
+        if (missing.length === 0) return;
+        targets.set(name, missing.length === records.length ? null : new Set(missing));
+      });
+      if (targets.size >= SWEEP_BATCH) await flush();
+    }
+    await flush();
+    return removed;
+  }
+}
+
+function skippedFields(items: readonly unknown[], skipped: readonly SkippedEntry[]): string[] {
+  const out: string[] = [];
+  for (const s of skipped) {
+    const raw = items[s.index] as { server?: { name?: unknown; version?: unknown }; name?: unknown; version?: unknown } | undefined;
+    const server = raw && typeof raw.server === 'object' && raw.server ? raw.server : raw;
+    if (typeof server?.name === 'string' && typeof server.version === 'string') out.push(bodyField(server.name, server.version));
+  }
+  return out;
+}
+
+function describe(err: unknown): string {
+  if (err instanceof Error) return err.message;
+  return String(err);
+}
