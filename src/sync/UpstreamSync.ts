@@ -133,7 +133,7 @@ export class UpstreamSync {
       return next;
     } catch (err) {
       const aborted = options.signal.aborted;
-      const reason = aborted ? `interrupted: ${(options.signal.reason as Error | undefined)?.message ?? 'aborted'}; the sync will run again` : describe(err);
+      const reason = aborted ? `interrupted: ${describe(options.signal.reason ?? 'aborted')}; the sync will run again` : describe(err);
       logger.warn('upstream sync failed; keeping last good data', { registry: name, mode, reason });
       await status.update(name, {
         phase: aborted ? (prev.phase === 'syncing' ? 'pending' : prev.phase) : 'failed',
