@@ -48,9 +48,18 @@ async function main() {
     port = chosen;
   }
 
-  const gateway = spawn(process.execPath, [path.join(root, 'bin', 'mcp-registry-gateway.js'), 'serve', '--config', path.join(root, 'config', 'demo.yaml')], {
+  // The bundled upstream: a real HTTP server speaking the official v0.1 read API over sample data.
+  const upstreamPort = (await portFree(8081)) ? 8081 : await freePort();
+  const cli = path.join(root, 'bin', 'mcp-registry-gateway.js');
+  const upstream = spawn(process.execPath, [cli, 'sample-upstream', '--data', path.join(root, 'config', 'demo', 'community.json'), '--port', String(upstreamPort)], {
     cwd: root,
-    env: { ...process.env, REDIS_URL: redisUrl, PORT: String(port), LOG_FORMAT: process.env.LOG_FORMAT ?? 'pretty' },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  const upstreamUrl = `http://127.0.0.1:${upstreamPort}`;
+
+  const gateway = spawn(process.execPath, [cli, 'serve', '--config', path.join(root, 'config', 'demo.yaml')], {
+    cwd: root,
+    env: { ...process.env, REDIS_URL: redisUrl, PORT: String(port), DEMO_UPSTREAM_URL: upstreamUrl, LOG_FORMAT: process.env.LOG_FORMAT ?? 'pretty' },
     stdio: 'inherit',
   });
 
@@ -58,9 +67,11 @@ async function main() {
   const stop = async (code) => {
     if (stopping) return;
     stopping = true;
-    if (gateway.exitCode === null) {
-      gateway.kill('SIGTERM');
-      await new Promise((r) => gateway.once('exit', r));
+    for (const child of [gateway, upstream]) {
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill('SIGTERM');
+        await new Promise((r) => child.once('exit', r));
+      }
     }
     await redis?.stop();
     process.exit(code);
@@ -72,8 +83,9 @@ async function main() {
   const base = `http://localhost:${port}`;
   for (let i = 0; i < 150; i++) {
     try {
-      const r = await fetch(`${base}/readyz`);
-      if (r.ok) break;
+      const r = await fetch(`${base}/v0.1/registries/community`);
+      // Ready once the first sync of the upstream has landed, so the first curl shows both registries.
+      if (r.ok && (await r.json()).syncStatus?.phase !== 'pending' && (await fetch(`${base}/readyz`)).ok) break;
     } catch {
       // not listening yet
     }
@@ -81,12 +93,16 @@ async function main() {
   }
   say(`
 MCP Registry Federation Gateway demo is running at ${base}
-Registries: curated (priority 1) and community (priority 2), from real MCP Registry entries.
+Registries, from real MCP Registry entries:
+  curated    (priority 1) a file registry: config/demo/curated.json
+  community  (priority 2) an upstream registry synced by BullMQ jobs from the bundled
+             sample upstream at ${upstreamUrl} (incremental every minute)
 
 Try:
   curl '${base}/v0.1/servers?limit=5'
   curl '${base}/v0.1/servers/io.github.domdomegg%2Fairtable-mcp-server/versions/latest'
   curl '${base}/v0.1/registries'
+  npx mcp-registry-gateway status --config config/demo.yaml   (with REDIS_URL=${redisUrl})
 
 Per-registry view: ${base}/community/v0.1/servers   API docs: ${base}/docs
 Press Ctrl+C to stop.

@@ -1,4 +1,6 @@
+import cliProgress from 'cli-progress';
 import { Command, Option } from 'commander';
+import { readFileSync } from 'node:fs';
 import { Keys } from './catalog/keys.js';
 import { CatalogStore } from './catalog/CatalogStore.js';
 import { createRedis, waitForRedis } from './catalog/redisClient.js';
@@ -7,8 +9,12 @@ import type { GatewayConfig } from './config/schema.js';
 import { ConfigError } from './errors.js';
 import { createLogger } from './observability/logger.js';
 import { redactUrl, startGateway, type Role } from './main.js';
+import { documentItems } from './sync/entries.js';
 import { FileRegistrySource } from './sync/FileRegistrySource.js';
+import { createSampleRegistryApp, sampleRegistryFrom } from './upstream/sampleRegistryApp.js';
+import { SyncQueue } from './sync/SyncQueue.js';
 import { SyncStatusStore, type SyncStatus } from './sync/SyncStatusStore.js';
+import { UpstreamSync, type SyncProgress } from './sync/UpstreamSync.js';
 import { GATEWAY_VERSION } from './version.js';
 
 
@@ -44,8 +50,14 @@ export function table(rows: string[][]): string {
   return rows.map((r) => r.map((cell, c) => cell.padEnd(widths[c] ?? 0)).join('  ').trimEnd()).join('\n');
 }
 
-function statusRows(config: GatewayConfig, statuses: Map<string, SyncStatus>): string[][] {
-  const rows = [['REGISTRY', 'TYPE', 'PHASE', 'SERVERS', 'VERSIONS', 'LAST SYNC', 'FAILURES', 'MESSAGE']];
+function inFuture(epochMs?: number): string {
+  if (epochMs === undefined) return '-';
+  const s = Math.max(0, Math.round((epochMs - Date.now()) / 1000));
+  return s < 60 ? `in ${s}s` : s < 3600 ? `in ${Math.round(s / 60)}m` : `in ${Math.round(s / 3600)}h`;
+}
+
+function statusRows(config: GatewayConfig, statuses: Map<string, SyncStatus>, nextRuns = new Map<string, number>()): string[][] {
+  const rows = [['REGISTRY', 'TYPE', 'PHASE', 'SERVERS', 'VERSIONS', 'LAST SYNC', 'MODE', 'NEXT RUN', 'FAILURES', 'MESSAGE']];
   for (const r of config.registries) {
     const s = statuses.get(r.name);
     rows.push([
@@ -55,11 +67,40 @@ function statusRows(config: GatewayConfig, statuses: Map<string, SyncStatus>): s
       String(s?.serverCount ?? 0),
       String(s?.versionCount ?? 0),
       ago(s?.lastSyncTime),
+      s?.lastRunMode ?? '-',
+      inFuture(nextRuns.get(r.name)),
       String(s?.attemptCount ?? 0),
       (s?.message ?? '').slice(0, 100),
     ]);
   }
   return rows;
+}
+
+/** A one-line progress display (pages, entries, entries/s) for a foreground sync. */
+function createProgress(registry: string): { update(p: SyncProgress): void; stop(): void } {
+  const bar = new cliProgress.SingleBar(
+    {
+      format: `{mode} sync of ${registry} | {pages} pages | {entries} entries | {rate} entries/s | {changed} changed | {skipped} skipped`,
+      hideCursor: true,
+      clearOnComplete: false,
+      stream: process.stderr,
+    },
+    cliProgress.Presets.shades_classic,
+  );
+  let started = false;
+  return {
+    update(p) {
+      const seconds = Math.max((Date.now() - p.startedAt) / 1000, 0.001);
+      const payload = { mode: p.mode, pages: p.pages, entries: p.entries, changed: p.changed, skipped: p.skipped, rate: Math.round(p.entries / seconds) };
+      if (!started) {
+        bar.start(0, 0, payload);
+        started = true;
+      } else bar.update(0, payload);
+    },
+    stop() {
+      if (started) bar.stop();
+    },
+  };
 }
 
 /** Builds the `mcp-registry-gateway` command line. */
@@ -112,38 +153,79 @@ export function buildCli(): Command {
     .option('--json', 'print JSON instead of a table')
     .action(async (opts: { config?: string; json?: boolean }) => {
       const { config } = configFrom(opts);
-      const statuses = await withRedis(config, (keys, redis) => new SyncStatusStore(redis, keys).statuses(config.registries.map((r) => r.name)));
-      if (opts.json) process.stdout.write(`${JSON.stringify(Object.fromEntries(statuses), null, 2)}\n`);
-      else process.stdout.write(`${table(statusRows(config, statuses))}\n`);
+      const [statuses, nextRuns] = await withRedis(config, async (keys, redis) => {
+        const queue = new SyncQueue(redis, config.redis.prefix);
+        try {
+          return [await new SyncStatusStore(redis, keys).statuses(config.registries.map((r) => r.name)), await queue.nextRuns()] as const;
+        } finally {
+          await queue.close();
+        }
+      });
+      if (opts.json) {
+        const out = Object.fromEntries([...statuses].map(([n, st]) => [n, { ...st, ...(nextRuns.has(n) ? { nextRunAt: new Date(nextRuns.get(n) as number).toISOString() } : {}) }]));
+        process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
+      } else process.stdout.write(`${table(statusRows(config, statuses, nextRuns))}\n`);
     });
 
   program
     .command('sync')
-    .description('sync one registry now, in the foreground, and print its resulting status')
+    .description('sync one registry now, in the foreground with a progress bar, and print its resulting status')
     .argument('<registry>', 'registry name')
-    .option('--full', 'full resync (walk everything)')
+    .option('--full', 'full resync (walk everything and remove what vanished upstream)')
     .addOption(configOption())
     .action(async (name: string, opts: { config?: string; full?: boolean }) => {
       const { config } = configFrom(opts);
       const registry = config.registries.find((r) => r.name === name);
       if (!registry) throw new ConfigError('sync', [`no registry named "${name}"; configured: ${config.registries.map((r) => r.name).join(', ')}`]);
-      if (registry.type !== 'file') {
-        throw new ConfigError('sync', [`registry "${name}" is ${registry.type}; this release syncs file registries only`]);
-      }
-      const logger = createLogger({ level: 'warn', format: config.logging.format });
+      if (registry.type === 'managed') throw new ConfigError('sync', [`registry "${name}" is managed: its content is published to this gateway, there is nothing to sync`]);
+      const logger = createLogger({ level: 'error', format: config.logging.format });
+      const abort = new AbortController();
+      process.once('SIGINT', () => abort.abort(new Error('interrupted by the user')));
       const result = await withRedis(config, async (keys, redis) => {
         const store = new CatalogStore(redis, keys);
         const status = new SyncStatusStore(redis, keys);
         await status.reconcile(config.registries);
-        return new FileRegistrySource(registry, { redis, store, status, logger }).load();
+        if (registry.type === 'file') return new FileRegistrySource(registry, { redis, store, status, logger }).load();
+        const progress = createProgress(name);
+        try {
+          return await new UpstreamSync(registry, { redis, store, status, logger }).run({
+            full: opts.full === true,
+            signal: abort.signal,
+            onProgress: (p) => progress.update(p),
+          });
+        } catch {
+          return status.get(name);
+        } finally {
+          progress.stop();
+        }
       });
       if (!result) {
-        process.stdout.write(`${name}: another process is syncing this registry right now; try again shortly.\n`);
+        process.stdout.write(`${name}: another worker is syncing this registry right now; try again shortly.\n`);
         process.exitCode = 2;
         return;
       }
       process.stdout.write(`${table(statusRows({ ...config, registries: [registry] }, new Map([[name, result]])))}\n`);
       if (result.phase === 'failed') process.exitCode = 1;
+    });
+
+  program
+    .command('sample-upstream')
+    .description('serve a JSON file (array of server.json, or a v0.1 list response) as a read-only MCP Registry v0.1 API, for demos and tests')
+    .requiredOption('-d, --data <file>', 'JSON file to serve')
+    .option('-p, --port <port>', 'port to listen on', '8081')
+    .option('--host <host>', 'interface to bind', '127.0.0.1')
+    .action(async (opts: { data: string; port: string; host: string }) => {
+      const doc = JSON.parse(readFileSync(opts.data, 'utf8')) as unknown;
+      const items = documentItems(doc);
+      if (!items) throw new ConfigError(opts.data, ['expected a JSON array of server.json objects or a v0.1 list response']);
+      const registry = sampleRegistryFrom(items);
+      const app = createSampleRegistryApp(registry);
+      const server = app.listen(Number(opts.port), opts.host, () => {
+        process.stdout.write(`sample upstream registry: ${registry.size} versions from ${opts.data} at http://${opts.host}:${opts.port}/v0.1/servers\n`);
+      });
+      const stop = () => server.close(() => process.exit(0));
+      process.on('SIGTERM', stop);
+      process.on('SIGINT', stop);
     });
 
   return program;

@@ -217,6 +217,14 @@ export class CatalogStore {
     return out;
   }
 
+  /**
+   * Overwrites a registry's counters with totals a single writer just established (a file load or
+   * a full-sync sweep), repairing any drift.
+   */
+  async setCounts(registry: string, names: number, versions: number): Promise<void> {
+    await this.redis.hset(this.keys.counts, `${registry}:names`, names, `${registry}:versions`, versions);
+  }
+
   /** Lists every stored name of a registry. */
   async allNames(registry: string): Promise<string[]> {
     const names: string[] = [];

@@ -121,6 +121,7 @@ export class FileRegistrySource {
     const written = await store.writeNames(name, groups, 'replace', startedAt);
     const gone = (await store.allNames(name)).filter((n) => !groups.has(n));
     const removed = await store.removeNames(name, gone);
+    await store.setCounts(name, groups.size, written.versions);
 
     const next = await status.update(name, {
       phase: 'complete',

@@ -194,6 +194,8 @@ export class UpstreamSync {
   private async sweep(seenKey: string, now: string): Promise<number> {
     const { store, redis } = this.deps;
     let removed = 0;
+    let names = 0;
+    let versions = 0;
     let targets = new Map<string, Set<string> | null>();
     const flush = async () => {
       if (targets.size === 0) return;
@@ -208,12 +210,15 @@ export class UpstreamSync {
         const [err, flags] = replies[i] ?? [null, []];
         if (err) throw err;
         const missing = records.filter((_, j) => (flags as number[])[j] !== 1).map((r) => r.version);
+        if (missing.length < records.length) names++;
+        versions += records.length - missing.length;
         if (missing.length === 0) return;
         targets.set(name, missing.length === records.length ? null : new Set(missing));
       });
       if (targets.size >= SWEEP_BATCH) await flush();
     }
     await flush();
+    await store.setCounts(this.config.name, names, versions);
     return removed;
   }
 }

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { server } from '../../helpers/corpus.js';
+import { startFakeUpstream, type FakeUpstream } from '../../helpers/fakeUpstream.js';
 import { tempDir, writeJson } from '../../helpers/gateway.js';
 import { startTestRedis, type TestRedis } from '../../helpers/redis.js';
 import { freePort } from '../../../scripts/redis.mjs';
@@ -22,13 +23,31 @@ function cli(args: string[], env: Record<string, string> = {}) {
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
+/** Like cli(), without blocking this process (needed when the test itself serves the upstream). */
+function cliAsync(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [bin, ...args], {
+      cwd: root,
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LOG_FORMAT: 'json', ...env },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('exit', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
 describe('mcp-registry-gateway CLI', () => {
   let redis: TestRedis;
   let dir: string;
   let configFile: string;
 
+  let upstream: FakeUpstream;
+
   before(async () => {
     redis = await startTestRedis();
+    upstream = await startFakeUpstream([1, 2, 3, 4, 5].map((i) => server(`io.up/s${i}`, '1.0.0')));
     dir = tempDir();
     writeJson(dir, 'cat.json', [server('io.x/a', '1.0.0'), server('io.x/b', '1.0.0'), server('io.x/b', '2.0.0')]);
     configFile = path.join(dir, 'gw.yaml');
@@ -43,10 +62,15 @@ describe('mcp-registry-gateway CLI', () => {
         '  - name: cat',
         '    type: file',
         '    path: cat.json',
+        '  - name: up',
+        '    type: upstream',
+        `    url: ${upstream.url}`,
+        '    sync: { maxRequestsPerSecond: 100, timeout: 2s }',
       ].join('\n'),
     );
   });
   after(async () => {
+    await upstream?.close();
     await redis?.stop();
   });
 
@@ -92,10 +116,22 @@ describe('mcp-registry-gateway CLI', () => {
     assert.equal(st.code, 0, st.stderr);
     assert.match(st.stdout, /^REGISTRY\s+TYPE\s+PHASE\s+SERVERS/m);
     assert.match(st.stdout, /^internal\s+managed\s+-/m);
-    assert.match(st.stdout, /^cat\s+file\s+complete\s+2\s+3\s+\d+s ago\s+0/m);
+    assert.match(st.stdout, /^cat\s+file\s+complete\s+2\s+3\s+\d+s ago\s+file\s+-\s+0/m);
     const unknown = cli(['sync', 'nope', '--config', configFile]);
     assert.equal(unknown.code, 2);
     assert.match(unknown.stderr, /no registry named "nope"/);
+  });
+
+  it('sync walks an upstream in the foreground and exits non-zero when it fails', async () => {
+    const ok = await cliAsync(['sync', 'up', '--config', configFile]);
+    assert.equal(ok.code, 0, ok.stdout + ok.stderr);
+    assert.match(ok.stdout, /^up\s+upstream\s+complete\s+5\s+5\s+\d+s ago\s+full\s+/m);
+    const again = await cliAsync(['sync', 'up', '--config', configFile]);
+    assert.match(again.stdout, /^up\s+upstream\s+complete\s+5\s+5\s+\d+s ago\s+incremental\s+/m);
+    await upstream.close();
+    const failed = await cliAsync(['sync', 'up', '--full', '--config', configFile]);
+    assert.equal(failed.code, 1);
+    assert.match(failed.stdout, /^up\s+upstream\s+failed\s+5\s+5\s+.*upstream refused the connection/m);
   });
 
   it('serve answers requests and exits cleanly on SIGTERM', async () => {
@@ -115,7 +151,7 @@ describe('mcp-registry-gateway CLI', () => {
     }
     assert.ok(ok, output);
     const list = (await (await fetch(`http://127.0.0.1:${port}/v0.1/servers`)).json()) as { servers: unknown[] };
-    assert.equal(list.servers.length, 3);
+    assert.equal(list.servers.length, 8);
     const started = Date.now();
     child.kill('SIGTERM');
     const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
