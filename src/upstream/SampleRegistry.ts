@@ -32,6 +32,9 @@ const iso = (ms: number) => new Date(ms).toISOString();
  */
 export class SampleRegistry {
   private rows = new Map<string, SampleRow>();
+  private byName = new Map<string, Map<string, SampleRow>>();
+  /** Rows in list order, rebuilt lazily after a change. */
+  private sorted: SampleRow[] | undefined;
 
   private key(name: string, version: string): string {
     return `${name}\u0000${version}`;
@@ -53,6 +56,10 @@ export class SampleRegistry {
       isLatest: false,
     };
     this.rows.set(this.key(server.name, server.version), row);
+    let versions = this.byName.get(server.name);
+    if (!versions) this.byName.set(server.name, (versions = new Map()));
+    versions.set(server.version, row);
+    this.sorted = undefined;
     this.recomputeLatest(server.name);
     return row;
   }
@@ -73,6 +80,8 @@ export class SampleRegistry {
   /** Hard-removes a version (something the official registry never does; used to test sweeps). */
   remove(name: string, version: string): void {
     this.rows.delete(this.key(name, version));
+    this.byName.get(name)?.delete(version);
+    this.sorted = undefined;
     this.recomputeLatest(name);
   }
 
@@ -86,9 +95,18 @@ export class SampleRegistry {
     return [...this.rows.values()];
   }
 
+  private versionsOf(name: string): SampleRow[] {
+    return [...(this.byName.get(name)?.values() ?? [])];
+  }
+
+  private ordered(): SampleRow[] {
+    this.sorted ??= [...this.rows.values()].sort((a, b) => cmp(a.server.name, b.server.name) || cmp(a.server.version, b.server.version));
+    return this.sorted;
+  }
+
   // The official registry flips is_latest with a plain UPDATE that leaves updated_at alone.
   private recomputeLatest(name: string): void {
-    const versions = [...this.rows.values()].filter((r) => r.server.name === name);
+    const versions = this.versionsOf(name);
     const latest = pickLatest(versions.map((r) => ({ version: r.server.version, publishedAt: r.publishedAt, status: r.status, row: r })));
     for (const r of versions) r.isLatest = r === latest?.row;
   }
@@ -101,11 +119,22 @@ export class SampleRegistry {
       after = i === -1 ? [q.cursor, '\uffff'] : [q.cursor.slice(0, i), q.cursor.slice(i + 1)];
     }
     const search = q.search?.toLowerCase();
-    const sorted = [...this.rows.values()].sort((a, b) => cmp(a.server.name, b.server.name) || cmp(a.server.version, b.server.version));
+    const sorted = this.ordered();
+    let lo = 0;
+    if (after) {
+      const [n, v] = after;
+      let hi = sorted.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        const m = (sorted[mid] as SampleRow).server;
+        if (m.name < n || (m.name === n && m.version <= v)) lo = mid + 1;
+        else hi = mid;
+      }
+    }
     const out: SampleRow[] = [];
-    for (const r of sorted) {
+    for (let i = lo; i < sorted.length; i++) {
+      const r = sorted[i] as SampleRow;
       const { name, version } = r.server;
-      if (after && (name < after[0] || (name === after[0] && version <= after[1]))) continue;
       if (!q.includeDeleted && r.status === 'deleted') continue;
       if (q.version === 'latest' ? !r.isLatest : q.version !== undefined && version !== q.version) continue;
       if (q.updatedSinceMs !== undefined && !(Date.parse(r.updatedAt) > q.updatedSinceMs)) continue;
@@ -119,8 +148,8 @@ export class SampleRegistry {
 
   /** Versions of one name, newest publishedAt first. */
   versions(name: string, includeDeleted: boolean): SampleRow[] {
-    return [...this.rows.values()]
-      .filter((r) => r.server.name === name && (includeDeleted || r.status !== 'deleted'))
+    return this.versionsOf(name)
+      .filter((r) => includeDeleted || r.status !== 'deleted')
       .sort((a, b) => Date.parse(b.publishedAt) - Date.parse(a.publishedAt));
   }
 }
