@@ -66,3 +66,19 @@ export async function startTestGateway(options: {
     },
   });
 }
+
+/** Follows `nextCursor` from `pathAndQuery` (limit=100) and returns every row. */
+export async function listAll<T>(gw: TestGateway, pathAndQuery: string): Promise<T[]> {
+  const out: T[] = [];
+  let cursor: string | undefined;
+  const sep = pathAndQuery.includes('?') ? '&' : '?';
+  do {
+    const { status, body } = await gw.json<{ servers: T[]; metadata: { nextCursor?: string } }>(
+      `${pathAndQuery}${sep}limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+    );
+    if (status !== 200) throw new Error(`GET ${pathAndQuery} answered ${status}`);
+    out.push(...body.servers);
+    cursor = body.metadata.nextCursor;
+  } while (cursor);
+  return out;
+}

@@ -3,15 +3,8 @@ import { after, before, describe, it } from 'node:test';
 import { server } from '../../helpers/corpus.js';
 import { startTestGateway, tempDir, writeJson, type TestGateway } from '../../helpers/gateway.js';
 import { startTestRedis, type TestRedis } from '../../helpers/redis.js';
+import { eventually } from '../../helpers/wait.js';
 
-async function eventually(fn: () => Promise<boolean>, timeoutMs = 8000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (Date.now() < until) {
-    if (await fn()) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  assert.fail('condition not met in time');
-}
 
 describe('Redis outage', { skip: process.env.REDIS_URL ? 'needs a Redis the test can stop (unset REDIS_URL)' : false }, () => {
   let redis: TestRedis;

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { corpus, server } from '../../helpers/corpus.js';
 import { startFakeUpstream, type FakeUpstream } from '../../helpers/fakeUpstream.js';
-import { startTestGateway, type TestGateway } from '../../helpers/gateway.js';
+import { listAll as listAllRows, startTestGateway, type TestGateway } from '../../helpers/gateway.js';
 import { startTestRedis, type TestRedis } from '../../helpers/redis.js';
 
 const OFFICIAL = 'io.modelcontextprotocol.registry/official';
@@ -11,16 +11,7 @@ interface Entry {
   _meta: Record<string, Record<string, unknown>>;
 }
 
-async function listAll(gw: TestGateway, base: string): Promise<Entry[]> {
-  const out: Entry[] = [];
-  let cursor: string | undefined;
-  do {
-    const { body } = await gw.json<{ servers: Entry[]; metadata: { nextCursor?: string } }>(`${base}?include_deleted=true&limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
-    out.push(...body.servers);
-    cursor = body.metadata.nextCursor;
-  } while (cursor);
-  return out;
-}
+const listAll = (gw: TestGateway, path: string) => listAllRows<Entry>(gw, `${path}?include_deleted=true`);
 
 /** What a downstream must reproduce: body, status, message, publishedAt and isLatest of every row. */
 function view(entries: Entry[]): string[] {

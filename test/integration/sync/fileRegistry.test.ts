@@ -5,6 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import { item, server } from '../../helpers/corpus.js';
 import { startTestGateway, tempDir, writeJson, type TestGateway } from '../../helpers/gateway.js';
 import { startTestRedis, type TestRedis } from '../../helpers/redis.js';
+import { eventually } from '../../helpers/wait.js';
 
 const OFFICIAL = 'io.modelcontextprotocol.registry/official';
 interface Entry {
@@ -23,14 +24,6 @@ interface Registry {
   syncStatus: { phase: string; attemptCount: number; serverCount: number; versionCount: number; message: string; lastSyncTime?: string; skippedCount: number };
 }
 
-async function eventually(fn: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (Date.now() < until) {
-    if (await fn()) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  assert.fail('condition not met in time');
-}
 
 describe('file registries', () => {
   let redis: TestRedis;

@@ -3,7 +3,7 @@ import { after, before, beforeEach, describe, it } from 'node:test';
 import type { SyncStatus } from '../../../src/sync/SyncStatusStore.js';
 import { corpus, server } from '../../helpers/corpus.js';
 import { startFakeUpstream, type FakeUpstream } from '../../helpers/fakeUpstream.js';
-import { startTestGateway, type TestGateway } from '../../helpers/gateway.js';
+import { listAll as listAllRows, startTestGateway, type TestGateway } from '../../helpers/gateway.js';
 import { startTestRedis, type TestRedis } from '../../helpers/redis.js';
 
 const OFFICIAL = 'io.modelcontextprotocol.registry/official';
@@ -11,21 +11,8 @@ interface Entry {
   server: { name: string; version: string; description: string };
   _meta: Record<string, { status: string; isLatest: boolean; updatedAt: string; statusMessage?: string }>;
 }
-interface ListBody {
-  servers: Entry[];
-  metadata: { count: number; nextCursor?: string };
-}
 
-async function listAll(gw: TestGateway, base: string): Promise<Entry[]> {
-  const out: Entry[] = [];
-  let cursor: string | undefined;
-  do {
-    const { body } = await gw.json<ListBody>(`${base}${base.includes('?') ? '&' : '?'}limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
-    out.push(...body.servers);
-    cursor = body.metadata.nextCursor;
-  } while (cursor);
-  return out;
-}
+const listAll = (gw: TestGateway, path: string) => listAllRows<Entry>(gw, path);
 
 const key = (e: Entry) => `${e.server.name}@${e.server.version}`;
 

@@ -10,18 +10,10 @@ import { corpus } from '../../helpers/corpus.js';
 import { startFakeUpstream, type FakeUpstream } from '../../helpers/fakeUpstream.js';
 import { startTestGateway, tempDir, type TestGateway } from '../../helpers/gateway.js';
 import { startTestRedis, type TestRedis } from '../../helpers/redis.js';
+import { eventually } from '../../helpers/wait.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 
-async function eventually<T>(fn: () => Promise<T | undefined | false>, timeoutMs = 20_000, what = 'condition'): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > until) assert.fail(`${what} not met within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 const fastWorker = { concurrency: 2, lockDuration: '2s', stalledInterval: '1s' };
 
