@@ -3,6 +3,7 @@ import type { Server } from 'node:http';
 import type { Redis } from 'ioredis';
 import { AccessPolicy } from './access/AccessPolicy.js';
 import { AnonymousAuthenticator, type Authenticator } from './auth/Authenticator.js';
+import { OidcAuthenticator } from './auth/OidcAuthenticator.js';
 import { CatalogIndex } from './catalog/CatalogIndex.js';
 import { CatalogService } from './catalog/CatalogService.js';
 import { CatalogStore } from './catalog/CatalogStore.js';
@@ -10,7 +11,6 @@ import { CursorCodec } from './catalog/cursor.js';
 import { Keys } from './catalog/keys.js';
 import { createRedis, waitForRedis } from './catalog/redisClient.js';
 import type { FileRegistryConfig, GatewayConfig, UpstreamRegistryConfig } from './config/schema.js';
-import { ConfigError } from './errors.js';
 import { createApp } from './http/app.js';
 import type { Logger } from './observability/logger.js';
 import { createMetrics } from './observability/metrics.js';
@@ -63,9 +63,9 @@ async function cursorSecret(redis: Redis, keys: Keys): Promise<Buffer> {
   return Buffer.from(value as string, 'base64');
 }
 
-function buildAuthenticator(config: GatewayConfig): Authenticator {
+function buildAuthenticator(config: GatewayConfig, logger: Logger, publicUrl: () => string, env: NodeJS.ProcessEnv): Authenticator {
   if (config.auth.mode === 'none') return new AnonymousAuthenticator();
-  throw new ConfigError('auth', ['auth.mode: "oidc" is not available in this release of the gateway; use "none"']);
+  return new OidcAuthenticator(config, publicUrl, logger, env);
 }
 
 /**
@@ -76,7 +76,9 @@ function buildAuthenticator(config: GatewayConfig): Authenticator {
 export async function startGateway(options: StartOptions): Promise<GatewayHandle> {
   const { config, logger } = options;
   const role = options.role ?? 'all';
-  const authenticator = options.authenticator ?? buildAuthenticator(config);
+  let listeningUrl = config.server.publicUrl ?? `http://localhost:${config.server.port}`;
+  const authenticator = options.authenticator ?? buildAuthenticator(config, logger, () => listeningUrl, options.env ?? process.env);
+  if (authenticator instanceof OidcAuthenticator) await authenticator.init();
   const redis = createRedis(config.redis.url, { logger, name: `mcp-registry-gateway:${role}` });
   try {
     await waitForRedis(redis, options.redisStartupTimeoutMs ?? 30_000);
@@ -132,7 +134,19 @@ export async function startGateway(options: StartOptions): Promise<GatewayHandle
       trigger: (registry, { full }) => queue.enqueue(registry.name, full),
       nextRuns: () => queue.nextRuns(),
     });
-    const app = createApp({ config, logger, redis, catalog, registries, access, authenticator, metrics: createMetrics() });
+    const app = createApp({
+      config,
+      logger,
+      redis,
+      catalog,
+      registries,
+      access,
+      authenticator,
+      metrics: createMetrics(),
+      ...(authenticator instanceof OidcAuthenticator
+        ? { wellKnown: { ...(config.server.publicUrl ? { publicUrl: config.server.publicUrl } : {}), issuers: authenticator.issuers, scopesSupported: config.auth.scopesSupported } }
+        : {}),
+    });
     server = await new Promise<Server>((resolve, reject) => {
       const s = app.listen(config.server.port, config.server.host, () => resolve(s));
       s.once('error', reject);
@@ -141,6 +155,7 @@ export async function startGateway(options: StartOptions): Promise<GatewayHandle
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : config.server.port;
     url = config.server.publicUrl ?? `http://${config.server.host === '0.0.0.0' ? 'localhost' : config.server.host}:${port}`;
+    listeningUrl = url;
     logger.info('gateway listening', { url, role, registries: registryNames });
   }
 

@@ -5,7 +5,7 @@ import type { z } from 'zod';
 import { ConfigError } from '../errors.js';
 import { formatPath } from './formatPath.js';
 import { interpolateEnv } from './interpolate.js';
-import { configSchema, type GatewayConfig } from './schema.js';
+import { configSchema, oidcIssuers, type GatewayConfig } from './schema.js';
 
 /** A loaded configuration plus where it came from. */
 export interface LoadedConfig {
@@ -59,9 +59,14 @@ export function parseConfig(raw: unknown, source: string, env: NodeJS.ProcessEnv
       problems.push(`registries[${i}].auth.tokenEnv: environment variable ${registry.auth.tokenEnv} is not set`);
     }
   });
-  const introspection = config.auth.oidc?.introspection;
-  if (config.auth.mode === 'oidc' && introspection && !env[introspection.clientSecretEnv]) {
-    problems.push(`auth.oidc.introspection.clientSecretEnv: environment variable ${introspection.clientSecretEnv} is not set`);
+  if (config.auth.mode === 'oidc') {
+    const issuers = oidcIssuers(config);
+    issuers.forEach((issuer, i) => {
+      const where = Array.isArray(config.auth.oidc) ? `auth.oidc[${i}]` : 'auth.oidc';
+      if (issuer.introspection && !env[issuer.introspection.clientSecretEnv]) {
+        problems.push(`${where}.introspection.clientSecretEnv: environment variable ${issuer.introspection.clientSecretEnv} is not set`);
+      }
+    });
   }
   if (problems.length > 0) throw new ConfigError(source, problems);
   return config;

@@ -90,13 +90,27 @@ const registrySchema = z.discriminatedUnion('type', [managedRegistrySchema, upst
     issue.code === 'invalid_union' ? 'type must be one of: managed, upstream, file' : undefined,
 });
 
-const oidcSchema = z
+const ASYMMETRIC_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'] as const;
+
+/** True for loopback hosts, the only ones allowed to use plain http for an issuer (tests, demos). */
+export function isLoopbackUrl(url: string): boolean {
+  try {
+    const host = new URL(url).hostname;
+    return host === 'localhost' || host === '[::1]' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
+  } catch {
+    return false;
+  }
+}
+
+const oidcIssuerSchema = z
   .object({
-    issuer: httpUrl,
+    issuer: httpUrl.refine((u) => u.startsWith('https://') || isLoopbackUrl(u), 'must use https (plain http is allowed only for loopback issuers)'),
     audience: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]),
     groupsClaim: z.string().min(1).default('groups'),
-    algorithms: z.array(z.string()).default(['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA']),
+    algorithms: z.array(z.enum(ASYMMETRIC_ALGORITHMS, { error: `must be asymmetric JWS algorithms (${ASYMMETRIC_ALGORITHMS.join(', ')}); "none" and HMAC are never accepted` })).min(1).default([...ASYMMETRIC_ALGORITHMS]),
     clockTolerance: duration('30s'),
+    /** Least time between two JWKS refreshes triggered by an unknown `kid` (rate limit). */
+    jwksCooldown: duration('30s'),
     introspection: z
       .object({ clientId: z.string().min(1), clientSecretEnv: envVarName, cacheTtl: duration('60s') })
       .strict()
@@ -143,7 +157,17 @@ export const configSchema = z
       .prefault({}),
     registries: z.array(registrySchema).min(1, 'at least one registry is required'),
     auth: z
-      .object({ mode: z.enum(['none', 'oidc']).default('none'), oidc: oidcSchema.optional() })
+      .object({
+        mode: z.enum(['none', 'oidc']).default('none'),
+        /** One issuer, or several (tokens are matched to an issuer by their `iss`). */
+        oidc: z.union([oidcIssuerSchema, z.array(oidcIssuerSchema).min(1)]).optional(),
+        /** Advertised in the protected-resource metadata (RFC 9728). */
+        scopesSupported: z.array(z.string().min(1)).default(['mcp-registry:read', 'mcp-registry:write']),
+        /** Also accept `X-Authorization: Bearer ...` (clients of the MCP Gateway Registry family). */
+        acceptXAuthorization: z.boolean().default(true),
+        /** The `realm` in `WWW-Authenticate` challenges. */
+        realm: z.string().min(1).default('mcp-registry-gateway'),
+      })
       .strict()
       .prefault({}),
     access: z
@@ -212,3 +236,12 @@ export type RegistryConfig = GatewayConfig['registries'][number];
 export type UpstreamRegistryConfig = Extract<RegistryConfig, { type: 'upstream' }>;
 export type FileRegistryConfig = Extract<RegistryConfig, { type: 'file' }>;
 export type AccessRuleConfig = GatewayConfig['access']['rules'][number];
+
+/** One configured OIDC issuer. */
+export type OidcIssuerConfig = z.output<typeof oidcIssuerSchema>;
+
+/** The configured issuers as a list (`auth.oidc` may be one object or an array). */
+export function oidcIssuers(config: GatewayConfig): OidcIssuerConfig[] {
+  const o = config.auth.oidc;
+  return o === undefined ? [] : Array.isArray(o) ? o : [o];
+}

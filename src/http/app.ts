@@ -20,6 +20,7 @@ import { healthRoutes } from './routes/health.js';
 import { publishRoutes } from './routes/publish.js';
 import { registryRoutes } from './routes/registries.js';
 import { serverRoutes } from './routes/servers.js';
+import { wellKnownRoutes, type WellKnownDeps } from './routes/wellKnown.js';
 import './types.js';
 
 /** Everything the HTTP app needs, passed in (no hidden singletons). */
@@ -34,6 +35,8 @@ export interface AppDeps {
   metrics?: Metrics;
   /** Readiness beyond Redis reachability (e.g. the index has loaded). */
   ready?: () => boolean;
+  /** RFC 9728 metadata, when auth is on. */
+  wellKnown?: WellKnownDeps;
 }
 
 /**
@@ -68,9 +71,11 @@ export function createApp(deps: AppDeps): Express {
   });
   app.use(docsRoutes({ document }));
 
-  app.use(principalMiddleware(deps.authenticator));
+  if (deps.wellKnown) app.use(wellKnownRoutes(deps.wellKnown));
 
-  const admin = registryRoutes({ registries: deps.registries, access: deps.access, logger: deps.logger });
+  app.use(principalMiddleware(deps.authenticator, deps.access));
+
+  const admin = registryRoutes({ registries: deps.registries, access: deps.access, authenticator: deps.authenticator, logger: deps.logger });
   app.use('/v0.1', admin);
   app.use('/v0', admin);
   app.use(publishRoutes({ registries: deps.config.registries, publish: deps.config.publish }));

@@ -1,11 +1,22 @@
 import type { NextFunction, Request, Response } from 'express';
+import type { AccessPolicy } from '../../access/AccessPolicy.js';
 import type { Authenticator } from '../../auth/Authenticator.js';
 import { requestContext } from '../../observability/requestContext.js';
 
-/** Resolves the caller's principal once per request (errors go to the error handler). */
-export function principalMiddleware(authenticator: Authenticator) {
+/**
+ * Resolves the caller's principal once per request (errors go to the error handler). With auth on,
+ * an anonymous caller that no `$anonymous` rule lets see anything gets a 401 challenge rather than
+ * an empty catalogue.
+ */
+export function principalMiddleware(authenticator: Authenticator, access: AccessPolicy) {
   return async (req: Request, _res: Response, next: NextFunction): Promise<void> => {
     req.principal = await authenticator.authenticate(req.headers);
+    if (authenticator.enabled && req.principal.anonymous) {
+      const view = access.viewFor(req.principal);
+      if (!view.admin && view.registries.length === 0) {
+        throw authenticator.missingCredentials('Authentication required: send an OAuth bearer token (Authorization: Bearer <token>).');
+      }
+    }
     const ctx = requestContext.getStore();
     if (ctx && req.principal.subject) ctx.subject = req.principal.subject;
     next();

@@ -1,5 +1,6 @@
 import { Router, type Request } from 'express';
 import type { AccessPolicy, CallerView } from '../../access/AccessPolicy.js';
+import type { Authenticator } from '../../auth/Authenticator.js';
 import { guardStore } from '../../catalog/storeUnavailable.js';
 import { ForbiddenError } from '../../errors.js';
 import type { Logger } from '../../observability/logger.js';
@@ -10,6 +11,7 @@ import { parseBool } from '../query.js';
 export interface RegistryRoutesDeps {
   registries: RegistryService;
   access: AccessPolicy;
+  authenticator: Authenticator;
   logger: Logger;
 }
 
@@ -25,6 +27,9 @@ export function registryRoutes(deps: RegistryRoutesDeps): Router {
     const view = deps.access.viewFor(req.principal);
     if (!view.admin) {
       deps.logger.warn('audit', { action, outcome: 'denied', subject: req.principal.subject ?? '(anonymous)' });
+      if (req.principal.anonymous && deps.authenticator.enabled) {
+        throw deps.authenticator.missingCredentials('Registry administration requires authentication: send an OAuth bearer token.');
+      }
       throw new ForbiddenError('Registry administration requires membership in one of the groups listed in access.admins.');
     }
     return view;

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { loadConfig } from '../../../src/config/loader.js';
-import { configSchema } from '../../../src/config/schema.js';
+import { configSchema, oidcIssuers } from '../../../src/config/schema.js';
 
 const configDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../config');
 const defaultYaml = path.join(configDir, 'default.yaml');
@@ -137,7 +137,7 @@ describe('config/default.yaml', () => {
     assert.equal(official.auth?.tokenEnv, 'OFFICIAL_TOKEN');
     assert.deepEqual(official.filter.include, ['io.github.*']);
     assert.equal(config.auth.mode, 'oidc');
-    assert.equal(config.auth.oidc?.introspection?.clientSecretEnv, 'OIDC_CLIENT_SECRET');
+    assert.equal(oidcIssuers(config)[0]?.introspection?.clientSecretEnv, 'OIDC_CLIENT_SECRET');
     assert.deepEqual(
       config.access.rules.map((r) => r.groups),
       [['$anonymous'], ['$authenticated'], ['platform']],

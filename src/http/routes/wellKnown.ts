@@ -1,0 +1,34 @@
+import { Router, type Request } from 'express';
+
+/** Inputs of the RFC 9728 protected-resource metadata. */
+export interface WellKnownDeps {
+  /** The gateway's public base URL, or undefined to derive it from the request. */
+  publicUrl?: string;
+  issuers: readonly string[];
+  scopesSupported: readonly string[];
+}
+
+function baseUrl(req: Request, configured?: string): string {
+  return (configured ?? `${req.protocol}://${req.get('host') ?? 'localhost'}`).replace(/\/+$/, '');
+}
+
+/**
+ * `GET /.well-known/oauth-protected-resource` (RFC 9728): tells MCP clients which authorization
+ * servers issue tokens for this gateway. Served only when auth is on.
+ */
+export function wellKnownRoutes(deps: WellKnownDeps): Router {
+  const router = Router();
+  router.get(['/.well-known/oauth-protected-resource', '/.well-known/oauth-protected-resource/*rest'], (req, res) => {
+    res.locals.route = 'well-known.protected-resource';
+    const resource = baseUrl(req, deps.publicUrl);
+    res.json({
+      resource,
+      authorization_servers: deps.issuers,
+      bearer_methods_supported: ['header'],
+      scopes_supported: deps.scopesSupported,
+      resource_name: 'MCP Registry Federation Gateway',
+      resource_documentation: `${resource}/docs`,
+    });
+  });
+  return router;
+}
