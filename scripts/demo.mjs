@@ -4,6 +4,8 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { generateKeyPairSync } from 'node:crypto';
+import { startOidcProvider } from './oidc-provider.mjs';
 import { freePort, pingRedis, startRedisServer } from './redis.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -16,6 +18,31 @@ async function portFree(port) {
     srv.once('error', () => resolve(false));
     srv.listen(port, '0.0.0.0', () => srv.close(() => resolve(true)));
   });
+}
+
+const withAuth = process.argv.includes('--auth');
+const DEMO_CLIENTS = [
+  { id: 'dev', secret: 'dev-secret', groups: ['engineering'] },
+  { id: 'platform', secret: 'platform-secret', groups: ['platform'] },
+  { id: 'admin', secret: 'admin-secret', groups: ['registry-admins'] },
+];
+const DEMO_AUDIENCE = 'https://mcp-gateway.demo/';
+
+/** Starts the bundled OpenID Provider for `--auth`. */
+async function startDemoIdp() {
+  const port = (await portFree(8090)) ? 8090 : await freePort();
+  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const key = { ...privateKey.export({ format: 'jwk' }), kid: 'demo-key', alg: 'RS256', use: 'sig' };
+  const introspection = { clientId: 'gateway', secret: 'gateway-demo-secret' };
+  const idp = await startOidcProvider({
+    port,
+    clients: DEMO_CLIENTS,
+    keys: [key],
+    audience: DEMO_AUDIENCE,
+    opaqueAudience: 'https://mcp-gateway.demo/opaque',
+    introspection,
+  });
+  return { ...idp, introspectionSecret: introspection.secret };
 }
 
 async function main() {
@@ -57,9 +84,12 @@ async function main() {
   });
   const upstreamUrl = `http://127.0.0.1:${upstreamPort}`;
 
-  const gateway = spawn(process.execPath, [cli, 'serve', '--config', path.join(root, 'config', 'demo.yaml')], {
+  const idp = withAuth ? await startDemoIdp() : undefined;
+  const authEnv = idp ? { DEMO_ISSUER: idp.issuer, DEMO_INTROSPECTION_SECRET: idp.introspectionSecret } : {};
+  const configFile = path.join(root, 'config', withAuth ? 'demo-auth.yaml' : 'demo.yaml');
+  const gateway = spawn(process.execPath, [cli, 'serve', '--config', configFile], {
     cwd: root,
-    env: { ...process.env, REDIS_URL: redisUrl, PORT: String(port), DEMO_UPSTREAM_URL: upstreamUrl, LOG_FORMAT: process.env.LOG_FORMAT ?? 'pretty' },
+    env: { ...process.env, ...authEnv, REDIS_URL: redisUrl, PORT: String(port), DEMO_UPSTREAM_URL: upstreamUrl, LOG_FORMAT: process.env.LOG_FORMAT ?? 'pretty' },
     stdio: 'inherit',
   });
 
@@ -73,6 +103,7 @@ async function main() {
         await new Promise((r) => child.once('exit', r));
       }
     }
+    await idp?.stop();
     await redis?.stop();
     process.exit(code);
   };
@@ -83,7 +114,8 @@ async function main() {
   const base = `http://localhost:${port}`;
   for (let i = 0; i < 150; i++) {
     try {
-      const r = await fetch(`${base}/v0.1/registries/community`);
+      const headers = idp ? { Authorization: `Bearer ${await demoToken(idp.issuer, 'admin')}` } : {};
+      const r = await fetch(`${base}/v0.1/registries/community`, { headers });
       // Ready once the first sync of the upstream has landed, so the first curl shows both registries.
       if (r.ok && (await r.json()).syncStatus?.phase !== 'pending' && (await fetch(`${base}/readyz`)).ok) break;
     } catch {
@@ -102,11 +134,32 @@ Try:
   curl '${base}/v0.1/servers?limit=5'
   curl '${base}/v0.1/servers/io.github.domdomegg%2Fairtable-mcp-server/versions/latest'
   curl '${base}/v0.1/registries'
-  npx mcp-registry-gateway status --config config/demo.yaml   (with REDIS_URL=${redisUrl})
+  REDIS_URL=${redisUrl} npx mcp-registry-gateway status --config ${path.relative(root, configFile)}
 
 Per-registry view: ${base}/community/v0.1/servers   API docs: ${base}/docs
+${idp ? authHelp(idp.issuer, base) : `Auth is off (every caller is anonymous). Try the OIDC mode: npm run demo -- --auth`}
 Press Ctrl+C to stop.
 `);
+}
+
+async function demoToken(issuer, clientId) {
+  const client = DEMO_CLIENTS.find((c) => c.id === clientId);
+  const res = await fetch(`${issuer}/token`, {
+    method: 'POST',
+    headers: { Authorization: `Basic ${Buffer.from(`${client.id}:${client.secret}`).toString('base64')}`, 'Content-Type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ grant_type: 'client_credentials', resource: DEMO_AUDIENCE }),
+  });
+  return (await res.json()).access_token;
+}
+
+function authHelp(issuer, base) {
+  return `Auth: OIDC. A local OpenID Provider runs at ${issuer} (clients dev, platform, admin; secret = <name>-secret).
+Get a token and compare catalogues:
+  TOKEN=$(curl -s -u dev:dev-secret -d grant_type=client_credentials -d resource=${DEMO_AUDIENCE} ${issuer}/token | node -pe 'JSON.parse(require("fs").readFileSync(0)).access_token')
+  curl -H "Authorization: Bearer $TOKEN" '${base}/v0.1/servers?limit=5'
+  curl '${base}/v0.1/servers?limit=5'                       (anonymous: only the public subset)
+  curl -i '${base}/v0.1/registries'                         (401 with a WWW-Authenticate challenge)
+  curl '${base}/.well-known/oauth-protected-resource'`;
 }
 
 main().catch((err) => {

@@ -1,4 +1,6 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
+import { Writable } from 'node:stream';
+import winston from 'winston';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseConfig } from '../../src/config/loader.js';
@@ -38,6 +40,8 @@ export async function startTestGateway(options: {
   role?: Role;
   dir?: string;
   env?: NodeJS.ProcessEnv;
+  /** When given, every log line (JSON) is appended here. */
+  logs?: string[];
 }): Promise<TestGateway> {
   const raw = {
     ...options.raw,
@@ -45,7 +49,12 @@ export async function startTestGateway(options: {
     redis: { url: options.redisUrl, prefix: options.prefix },
   };
   const config = testConfig(raw, options.dir, options.env);
-  const logger = createLogger({ silent: process.env.TEST_LOGS !== '1', level: 'debug' });
+  const logger = createLogger({ silent: process.env.TEST_LOGS !== '1' && !options.logs, level: 'debug', format: 'json' });
+  if (options.logs) {
+    const sink = options.logs;
+    logger.clear();
+    logger.add(new winston.transports.Stream({ stream: new Writable({ write: (chunk, _enc, done) => (sink.push(String(chunk)), done()) }) }));
+  }
   const handle = await startGateway({
     config,
     logger,

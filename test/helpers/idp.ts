@@ -1,6 +1,5 @@
-import type { Server } from 'node:http';
 import { exportJWK, generateKeyPair, importJWK, SignJWT, type JWK } from 'jose';
-import Provider from 'oidc-provider';
+import { startOidcProvider } from '../../scripts/oidc-provider.mjs';
 import { freePort } from '../../scripts/redis.mjs';
 
 /** A client of the test IdP, issuing client-credentials tokens carrying `groups`. */
@@ -46,45 +45,23 @@ export async function startTestIdp(clients: IdpClient[]): Promise<TestIdp> {
   const audience = 'https://mcp-gateway.test/';
   const opaqueAudience = 'https://mcp-gateway.test/opaque';
   const introspection = { clientId: 'gateway', secret: 'gateway-secret' };
-  const groupsOf = new Map(clients.map((c) => [c.id, c.groups]));
   let key = await newKey('key-1');
   let generation = 1;
-  let server: Server | undefined;
   const counts = { introspection: 0, jwks: 0 };
 
+  let running: { stop(): Promise<void> } | undefined;
   const start = async () => {
-    const provider = new Provider(issuer, {
-      clients: [
-        ...clients.map((c) => ({ client_id: c.id, client_secret: c.secret, grant_types: ['client_credentials'], redirect_uris: [], response_types: [] })),
-        { client_id: introspection.clientId, client_secret: introspection.secret, grant_types: [], redirect_uris: [], response_types: [] },
-      ],
-      jwks: { keys: [key] },
-      features: {
-        devInteractions: { enabled: false },
-        clientCredentials: { enabled: true },
-        introspection: { enabled: true, allowedPolicy: async () => true },
-        resourceIndicators: {
-          enabled: true,
-          defaultResource: () => audience,
-          useGrantedResource: () => true,
-          getResourceServerInfo: (_ctx: unknown, resource: string) => ({
-            scope: 'mcp-registry:read',
-            audience: resource,
-            accessTokenTTL: 300,
-            accessTokenFormat: resource === opaqueAudience ? 'opaque' : 'jwt',
-            jwt: { sign: { alg: 'RS256' } },
-          }),
-        },
+    running = await startOidcProvider({
+      port,
+      clients,
+      keys: [key],
+      audience,
+      opaqueAudience,
+      introspection,
+      onRequest: (path) => {
+        if (path.endsWith('/introspection')) counts.introspection++;
+        if (path.endsWith('/jwks')) counts.jwks++;
       },
-      extraTokenClaims: async (_ctx: unknown, token: { clientId?: string }) => ({ groups: groupsOf.get(token.clientId ?? '') ?? [] }),
-    } as ConstructorParameters<typeof Provider>[1]);
-    provider.use(async (ctx, next) => {
-      if (ctx.path.endsWith('/introspection') || ctx.path.endsWith('/token/introspection')) counts.introspection++;
-      if (ctx.path.endsWith('/jwks')) counts.jwks++;
-      await next();
-    });
-    server = await new Promise<Server>((resolve) => {
-      const s = provider.listen(port, '127.0.0.1', () => resolve(s));
     });
   };
   await start();
@@ -105,12 +82,10 @@ export async function startTestIdp(clients: IdpClient[]): Promise<TestIdp> {
     return body.access_token;
   };
 
-  const stop = () =>
-    new Promise<void>((resolve) => {
-      if (!server) return resolve();
-      server.closeAllConnections();
-      server.close(() => resolve());
-    });
+  const stop = async () => {
+    await running?.stop();
+    running = undefined;
+  };
 
   return {
     issuer,

@@ -17,6 +17,8 @@ describe('OIDC bearer auth', () => {
   let redis: TestRedis;
   let idp: TestIdp;
   let gw: TestGateway;
+  const logs: string[] = [];
+  const tokensSeen: string[] = [];
   const now = () => Math.floor(Date.now() / 1000);
 
   before(async () => {
@@ -39,6 +41,7 @@ describe('OIDC bearer auth', () => {
       prefix: redis.prefix(),
       dir,
       env: { OIDC_SECRET: idp.introspection.secret },
+      logs,
       raw: {
         registries: [
           { name: 'internal', type: 'file', path: 'internal.json', watch: false },
@@ -72,7 +75,10 @@ describe('OIDC bearer auth', () => {
     await redis?.stop();
   });
 
-  const get = (path: string, token?: string, header = 'Authorization') => gw.get(path, token ? { headers: { [header]: `Bearer ${token}` } } : undefined);
+  const get = (path: string, token?: string, header = 'Authorization') => {
+    if (token) tokensSeen.push(token);
+    return gw.get(path, token ? { headers: { [header]: `Bearer ${token}` } } : undefined);
+  };
   const names = async (path: string, token?: string) => {
     const r = await get(path, token);
     assert.equal(r.status, 200, `${path}: ${r.status}`);
@@ -192,6 +198,22 @@ describe('OIDC bearer auth', () => {
     const body = (await admin.json()) as { registries: Array<{ name: string }> };
     assert.deepEqual(body.registries.map((r) => r.name), ['internal', 'official']);
     assert.deepEqual(await names('/v0.1/servers?search=evil', await idp.token('admin')), ['io.github.untrusted/evil@6.6.6'], 'admins see everything');
+  });
+
+  it('logs audit lines for admin actions and denials, and never a token', async () => {
+    const admin = await idp.token('admin');
+    await get('/v0.1/registries/internal/sync', admin);
+    await gw.get('/v0.1/registries/internal/sync', { method: 'POST', headers: { Authorization: `Bearer ${admin}` } });
+    tokensSeen.push(admin);
+    await get('/v0.1/registries', await idp.token('alice'));
+    const audit = logs.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l.message === 'audit');
+    assert.ok(audit.some((l) => l.action === 'registries.sync' && l.outcome === 'accepted' && l.subject === 'admin'), JSON.stringify(audit));
+    assert.ok(audit.some((l) => l.action === 'registries.list' && l.outcome === 'denied' && l.subject === 'alice'));
+    const all = logs.join('\n');
+    for (const t of tokensSeen) {
+      assert.ok(!all.includes(t.slice(-24)), 'no token (or token tail) in any log line');
+    }
+    assert.ok(logs.some((l) => l.includes('"subject":"alice"')), 'request lines name the subject');
   });
 
   it('JWKS rotation: tokens signed with a new key verify after one refresh', async () => {

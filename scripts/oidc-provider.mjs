@@ -1,0 +1,62 @@
+// A local OpenID Provider (the certified `oidc-provider` package) for the demo's auth mode and the
+// auth tests: client-credentials grants issuing JWT access tokens (or opaque ones for a second
+// resource) that carry a `groups` claim, plus RFC 7662 introspection for the gateway.
+import Provider from 'oidc-provider';
+
+/**
+ * Starts the provider on 127.0.0.1:`port`.
+ * @param {object} o
+ * @param {number} o.port
+ * @param {Array<{id: string, secret: string, groups: string[]}>} o.clients
+ * @param {object[]} o.keys private JWKs used to sign
+ * @param {string} o.audience resource indicator of JWT access tokens
+ * @param {string} o.opaqueAudience resource indicator of opaque access tokens
+ * @param {{clientId: string, secret: string}} o.introspection the gateway's credentials
+ * @param {(path: string) => void} [o.onRequest]
+ */
+export async function startOidcProvider(o) {
+  const issuer = `http://127.0.0.1:${o.port}`;
+  const groupsOf = new Map(o.clients.map((c) => [c.id, c.groups]));
+  const provider = new Provider(issuer, {
+    clients: [
+      ...o.clients.map((c) => ({ client_id: c.id, client_secret: c.secret, grant_types: ['client_credentials'], redirect_uris: [], response_types: [] })),
+      { client_id: o.introspection.clientId, client_secret: o.introspection.secret, grant_types: [], redirect_uris: [], response_types: [] },
+    ],
+    jwks: { keys: o.keys },
+    features: {
+      devInteractions: { enabled: false },
+      clientCredentials: { enabled: true },
+      introspection: { enabled: true, allowedPolicy: async () => true },
+      resourceIndicators: {
+        enabled: true,
+        defaultResource: () => o.audience,
+        useGrantedResource: () => true,
+        getResourceServerInfo: (_ctx, resource) => ({
+          scope: 'mcp-registry:read mcp-registry:write',
+          audience: resource,
+          accessTokenTTL: 3600,
+          accessTokenFormat: resource === o.opaqueAudience ? 'opaque' : 'jwt',
+          jwt: { sign: { alg: 'RS256' } },
+        }),
+      },
+    },
+    extraTokenClaims: async (_ctx, token) => ({ groups: groupsOf.get(token.clientId ?? '') ?? [] }),
+  });
+  if (o.onRequest) {
+    provider.use(async (ctx, next) => {
+      o.onRequest(ctx.path);
+      await next();
+    });
+  }
+  const server = await new Promise((resolve) => {
+    const s = provider.listen(o.port, '127.0.0.1', () => resolve(s));
+  });
+  return {
+    issuer,
+    stop: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
