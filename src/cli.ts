@@ -1,12 +1,16 @@
 import cliProgress from 'cli-progress';
 import { Command, Option } from 'commander';
 import { readFileSync } from 'node:fs';
+import { authenticatedPrincipal } from './access/principal.js';
+import { CatalogIndex } from './catalog/CatalogIndex.js';
 import { Keys } from './catalog/keys.js';
+import { PublishService } from './publish/PublishService.js';
+import { ServerSchemaValidator } from './publish/schemaValidator.js';
 import { CatalogStore } from './catalog/CatalogStore.js';
 import { createRedis, waitForRedis } from './catalog/redisClient.js';
 import { loadConfig, resolveConfigPath } from './config/loader.js';
 import type { GatewayConfig } from './config/schema.js';
-import { ConfigError } from './errors.js';
+import { ConfigError, DomainError } from './errors.js';
 import { createLogger } from './observability/logger.js';
 import { redactUrl, startGateway, type Role } from './main.js';
 import { documentItems } from './sync/entries.js';
@@ -206,6 +210,41 @@ export function buildCli(): Command {
       }
       process.stdout.write(`${table(statusRows({ ...config, registries: [registry] }, new Map([[name, result]])))}\n`);
       if (result.phase === 'failed') process.exitCode = 1;
+    });
+
+  program
+    .command('publish')
+    .description('publish a server.json to a managed registry (as an operator: no token needed, audit-logged as "cli")')
+    .argument('<registry>', 'managed registry name')
+    .argument('<file>', 'server.json file')
+    .option('--dry-run', 'validate only; publish nothing')
+    .addOption(configOption())
+    .action(async (registryName: string, file: string, opts: { config?: string; dryRun?: boolean }) => {
+      const { config } = configFrom(opts);
+      const body = JSON.parse(readFileSync(file, 'utf8')) as unknown;
+      const logger = createLogger({ level: 'warn', format: config.logging.format });
+      const names = config.registries.map((r) => r.name);
+      const run = async (store?: CatalogStore) => {
+        const index = store ? new CatalogIndex(store, names) : undefined;
+        const publisher = new PublishService(config.registries, config.publish, index as CatalogIndex, store as CatalogStore, new ServerSchemaValidator(), logger);
+        const target = publisher.target(registryName);
+        if (opts.dryRun || !store) {
+          const server = publisher.check(body);
+          return `valid: ${server.name}@${server.version} could be published to "${target}"`;
+        }
+        const principal = authenticatedPrincipal('cli', []);
+        const view = { admin: true, registries: names.map((_, i) => i), canSee: () => true, canPublish: () => true };
+        const { name, version } = await publisher.publish({ principal, view, authEnabled: true }, target, body);
+        return `published ${name}@${version} to "${target}"`;
+      };
+      try {
+        const message = opts.dryRun ? await run() : await withRedis(config, (keys, redis) => run(new CatalogStore(redis, keys)));
+        process.stdout.write(`${message}\n`);
+      } catch (err) {
+        if (!(err instanceof DomainError)) throw err;
+        process.stderr.write(`${err.message}\n${(err.errors ?? []).map((e) => `  - ${e.location ?? ''}: ${e.message}`).join('\n')}\n`);
+        process.exitCode = 1;
+      }
     });
 
   program

@@ -14,6 +14,8 @@ import type { FileRegistryConfig, GatewayConfig, UpstreamRegistryConfig } from '
 import { createApp } from './http/app.js';
 import type { Logger } from './observability/logger.js';
 import { createMetrics } from './observability/metrics.js';
+import { PublishService } from './publish/PublishService.js';
+import { ServerSchemaValidator } from './publish/schemaValidator.js';
 import { FileRegistrySource } from './sync/FileRegistrySource.js';
 import { RegistryService } from './sync/RegistryService.js';
 import { SyncQueue } from './sync/SyncQueue.js';
@@ -134,12 +136,14 @@ export async function startGateway(options: StartOptions): Promise<GatewayHandle
       trigger: (registry, { full }) => queue.enqueue(registry.name, full),
       nextRuns: () => queue.nextRuns(),
     });
+    const publisher = new PublishService(config.registries, config.publish, index, store, new ServerSchemaValidator(), logger);
     const app = createApp({
       config,
       logger,
       redis,
       catalog,
       registries,
+      publisher,
       access,
       authenticator,
       metrics: createMetrics(),

@@ -83,6 +83,18 @@ export class CatalogService {
     });
   }
 
+  /**
+   * One stored version of one registry, whatever its status, as `{server, _meta}` — the response of
+   * a write. Rendered without `alsoIn` (the writer's view of other registries is not consulted).
+   * @throws NotFoundError when it does not exist.
+   */
+  async getStored(registry: string, name: string, version: string): Promise<string> {
+    const i = this.index.indexOf(registry);
+    if (i === undefined) throw new NotFoundError(SERVER_NOT_FOUND);
+    const only: CallerView = { admin: false, registries: [i], canSee: () => true, canPublish: () => false };
+    return this.getVersion(only, { kind: 'registry', index: i }, name, version, true);
+  }
+
   private scopeKey(scope: Scope): string {
     return scope.kind === 'aggregate' ? 'aggregate' : `registry:${this.index.registries[scope.index] as string}`;
   }

@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import { bodyField, type Keys } from './keys.js';
-import { dropVersions, mergeName, type MergeMode } from './merge.js';
+import { dropVersions, mergeName, type MergeMode, type NameMerge } from './merge.js';
 import type { IncomingEntry, VersionRecord } from './types.js';
 
 /**
@@ -122,6 +122,22 @@ export class CatalogStore {
       pending = retry;
     }
     return result;
+  }
+
+  /**
+   * Read-modify-write of one name under compare-and-set: `mutate` sees the current records and
+   * returns what to store (or throws a domain error to refuse). Retried when another writer changed
+   * the name in between, so two concurrent publishes of one version cannot both win.
+   */
+  async updateName(registry: string, name: string, mutate: (current: VersionRecord[]) => NameMerge): Promise<NameMerge> {
+    for (let attempt = 0; attempt < MAX_CAS_ATTEMPTS; attempt++) {
+      const state = (await this.readNames(registry, [name])).get(name) ?? { raw: null, records: [] };
+      const merge = mutate(state.records);
+      if (!merge.changed) return merge;
+      const applied = await this.redis.applyName(...this.applyArgs(registry, name, state.raw, merge.records, merge.bodies, merge.removed, state.records.length));
+      if (applied === 1) return merge;
+    }
+    throw new Error(`concurrent writers kept changing ${name} in ${registry}`);
   }
 
   /** Removes names (every version) from a registry. Returns how many names were removed. */

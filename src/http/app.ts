@@ -8,6 +8,7 @@ import { GATEWAY_META_KEY } from '../catalog/types.js';
 import type { GatewayConfig } from '../config/schema.js';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
+import type { PublishService } from '../publish/PublishService.js';
 import type { RegistryService } from '../sync/RegistryService.js';
 import { GATEWAY_VERSION } from '../version.js';
 import { errorHandler, notFoundHandler } from './middleware/errorHandler.js';
@@ -30,6 +31,7 @@ export interface AppDeps {
   redis: Redis;
   catalog: CatalogService;
   registries: RegistryService;
+  publisher: PublishService;
   access: AccessPolicy;
   authenticator: Authenticator;
   metrics?: Metrics;
@@ -78,7 +80,7 @@ export function createApp(deps: AppDeps): Express {
   const admin = registryRoutes({ registries: deps.registries, access: deps.access, authenticator: deps.authenticator, logger: deps.logger });
   app.use('/v0.1', admin);
   app.use('/v0', admin);
-  app.use(publishRoutes({ registries: deps.config.registries, publish: deps.config.publish }));
+  app.use(publishRoutes({ publisher: deps.publisher, catalog: deps.catalog, access: deps.access, authenticator: deps.authenticator, publish: deps.config.publish }));
 
   const reads = serverRoutes({ catalog: deps.catalog, access: deps.access, api: deps.config.api });
   app.use(['/v0.1', '/v0', '/:registryName/v0.1', '/:registryName/v0'], reads);

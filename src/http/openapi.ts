@@ -151,7 +151,10 @@ export function buildOpenApiDocument(options: OpenApiOptions): Record<string, un
   const writeNote =
     'Writes are accepted only by **managed** registries (`type: managed`); upstream and file registries are read-only and answer 405 ' +
     'with the reason. The caller needs a matching `publish` glob in an `access.rules` entry for the server name (403 otherwise). ' +
-    'A gateway release or configuration without managed-registry writes answers 501. Request bodies are limited to `publish.maxBodyBytes` (413).';
+    'Bodies are validated against the official server.json JSON Schema named by `$schema` (current and older dated schemas) plus the ' +
+    'official semantic rules; problems come back as 422 with `errors[].location` naming the field (`body.packages[0].transport.type`). ' +
+    'A duplicate version is 409. With auth off, writes need `publish.allowAnonymous: true` (403 otherwise). ' +
+    'Request bodies must be `application/json` (415) and at most `publish.maxBodyBytes` (413).';
   const writeErrors = [400, 403, 404, 405, 409, 413, 415, 422, 501, 503];
   const serverJsonBody = (description: string): Json => ({
     required: true,
@@ -186,7 +189,7 @@ export function buildOpenApiDocument(options: OpenApiOptions): Record<string, un
         tags: ['publish'],
         operationId: 'registryUpdateServerVersion',
         summary: 'Replace one version of a server in a managed registry',
-        description: `Replaces the server.json of an existing version; \`name\` and \`version\` in the body must match the path (422 otherwise). ${writeNote}`,
+        description: `Replaces the server.json of an existing version; \`name\` and \`version\` in the body must match the path (400 otherwise). ${writeNote}`,
         parameters: [ref('parameters', 'RegistryName'), ref('parameters', 'ServerName'), ref('parameters', 'VersionExact')],
         requestBody: serverJsonBody('The new server.json for this version.'),
         responses: responses({ '200': json('The updated version.', schemaRef('ServerResponse')) }, writeErrors),

@@ -1,5 +1,9 @@
 /** A parsed `/servers/...` sub-path. */
-export type ServerPath = { kind: 'versions'; name: string } | { kind: 'version'; name: string; version: string } | { kind: 'status'; name: string };
+export type ServerPath =
+  | { kind: 'versions'; name: string }
+  | { kind: 'version'; name: string; version: string }
+  | { kind: 'status'; name: string }
+  | { kind: 'versionStatus'; name: string; version: string };
 
 /**
  * Parses the decoded path segments after `/servers/`. Server names arrive URL-encoded
@@ -25,6 +29,8 @@ export function parseServerPath(segments: readonly string[]): ServerPath | undef
   if (rest.length === 2 && rest[0] === 'versions' && (rest[1] as string).length > 0) {
     return { kind: 'version', name, version: rest[1] as string };
   }
-  if (rest.length === 3 && rest[0] === 'versions' && rest[2] === 'status') return undefined;
+  if (rest.length === 3 && rest[0] === 'versions' && (rest[1] as string).length > 0 && rest[2] === 'status') {
+    return { kind: 'versionStatus', name, version: rest[1] as string };
+  }
   return undefined;
 }

@@ -46,6 +46,8 @@ export class RegistryService {
     ]);
     return visible.map((r) => {
       const syncStatus = statuses.get(r.name) as SyncStatus;
+      // Managed registries are written here, never synced: they are always up to date.
+      if (r.type === 'managed') Object.assign(syncStatus, { phase: 'complete', message: 'managed: servers are published to this gateway' });
       const next = nextRuns.get(r.name);
       if (next !== undefined) syncStatus.nextRunAt = new Date(next).toISOString();
       const summary: RegistrySummary = {

@@ -1,57 +1,130 @@
-import { Router, type Request } from 'express';
-import type { GatewayConfig, RegistryConfig } from '../../config/schema.js';
-import { MethodNotAllowedError, NotFoundError, NotImplementedError } from '../../errors.js';
+import express, { Router, type NextFunction, type Request, type Response } from 'express';
+import { z } from 'zod';
+import type { AccessPolicy } from '../../access/AccessPolicy.js';
+import type { Authenticator } from '../../auth/Authenticator.js';
+import type { CatalogService } from '../../catalog/CatalogService.js';
+import type { GatewayConfig } from '../../config/schema.js';
+import { InputError, MethodNotAllowedError, PayloadTooLargeError, UnsupportedMediaTypeError, ValidationError } from '../../errors.js';
+import type { PublishService, Writer } from '../../publish/PublishService.js';
+import { parseServerPath } from '../serverPath.js';
 
 /** Dependencies of the write routes. */
 export interface PublishRoutesDeps {
-  registries: readonly RegistryConfig[];
+  publisher: PublishService;
+  catalog: CatalogService;
+  access: AccessPolicy;
+  authenticator: Authenticator;
   publish: GatewayConfig['publish'];
 }
 
+const statusBody = z.object({
+  status: z.enum(['active', 'deprecated', 'deleted']),
+  statusMessage: z.string().optional(),
+});
+
 /**
- * Write routes (publish, edit, status, delete). Writes are accepted only by managed registries;
- * other registry types answer 405 with the reason. Managed-registry writes are not available in
- * this release and answer 501.
+ * Write routes of managed registries: `POST /{registry}/v0.1/publish` (and `POST /v0.1/publish` to
+ * `publish.defaultRegistry`), `PUT`/`DELETE .../servers/{name}/versions/{version}`, `PATCH
+ * .../versions/{version}/status` and `PATCH .../servers/{name}/status`. Thin: parse, call the
+ * publish service, render the stored entry.
  */
 export function publishRoutes(deps: PublishRoutesDeps): Router {
   const router = Router({ mergeParams: true });
+  const json = express.json({ limit: deps.publish.maxBodyBytes, type: () => true });
 
-  const managedTarget = (req: Request): RegistryConfig => {
-    const name = (req.params as { registryName?: string }).registryName;
-    const registry = deps.registries.find((r) => r.name === name);
-    if (!registry) throw new NotFoundError(`Registry "${name}" not found.`);
-    if (registry.type !== 'managed') {
-      throw new MethodNotAllowedError(
-        `Registry "${registry.name}" is a ${registry.type} registry and is read-only here: only managed registries accept publishes and edits.`,
-      );
+  const body = (req: Request, res: Response, next: NextFunction) => {
+    if (!req.is('application/json')) {
+      next(new UnsupportedMediaTypeError('Send the body as JSON with Content-Type: application/json.'));
+      return;
     }
-    return registry;
+    json(req, res, (err?: unknown) => {
+      const e = err as { type?: string } | undefined;
+      if (e?.type === 'entity.too.large') next(new PayloadTooLargeError(`The body is larger than ${deps.publish.maxBodyBytes} bytes (publish.maxBodyBytes).`));
+      else next(err);
+    });
   };
 
-  const notYet = (registry: RegistryConfig) =>
-    new NotImplementedError(`Writes to managed registry "${registry.name}" are not available in this release of the gateway.`);
-
-  router.post('/v0.1/publish', (_req, res) => {
-    res.locals.route = 'publish.default';
-    const target = deps.publish.defaultRegistry;
-    if (!target) {
-      throw new NotImplementedError('No default registry for publishing is configured (publish.defaultRegistry). Publish to a managed registry with POST /{registryName}/v0.1/publish.');
+  const writer = (req: Request): Writer => {
+    if (deps.authenticator.enabled && req.principal.anonymous) {
+      throw deps.authenticator.missingCredentials('Publishing requires authentication: send an OAuth bearer token.');
     }
-    throw notYet(deps.registries.find((r) => r.name === target) as RegistryConfig);
-  });
+    return { principal: req.principal, view: deps.access.viewFor(req.principal), authEnabled: deps.authenticator.enabled };
+  };
 
-  router.post('/:registryName/v0.1/publish', (req, res) => {
+  const render = (registry: string, name: string, version: string) => deps.catalog.getStored(registry, name, version);
+
+  const publish = async (req: Request, res: Response) => {
+    const registry = deps.publisher.target((req.params as { registryName?: string }).registryName);
+    const w = writer(req);
+    const { name, version } = await deps.publisher.publish(w, registry, req.body);
+    res.type('application/json').send(await render(registry, name, version));
+  };
+  router.post('/v0.1/publish', body, async (req, res) => {
+    res.locals.route = 'publish.default';
+    await publish(req, res);
+  });
+  router.post('/:registryName/v0.1/publish', body, async (req, res) => {
     res.locals.route = 'registry.publish';
-    throw notYet(managedTarget(req));
+    await publish(req, res);
   });
 
-  router.all(['/:registryName/v0.1/servers/*path'], (req, res, next) => {
+  router.all('/:registryName/v0.1/servers/*path', async (req, res, next) => {
     if (req.method === 'GET' || req.method === 'HEAD') {
       next();
       return;
     }
-    res.locals.route = 'registry.servers.write';
-    throw notYet(managedTarget(req));
+    const registryName = req.params.registryName as string;
+    const parsed = parseServerPath((req.params as { path: string[] }).path);
+    const route = (kind: string) => (res.locals.route = `registry.servers.${kind}`);
+    if (!parsed) {
+      next();
+      return;
+    }
+    const registry = deps.publisher.target(registryName);
+    if (req.method === 'PATCH' && (parsed.kind === 'versionStatus' || parsed.kind === 'status')) {
+      route('status');
+      await new Promise<void>((resolve, reject) => body(req, res, (err?: unknown) => (err ? reject(err) : resolve())));
+      const change = statusBody.safeParse(req.body);
+      if (!change.success) {
+        throw new ValidationError('validation failed: status must be one of active, deprecated, deleted', {
+          errors: change.error.issues.map((i) => ({ message: i.message, location: `body.${i.path.join('.')}` })),
+        });
+      }
+      if ((change.data.statusMessage?.length ?? 0) > 500) throw new InputError('statusMessage must be at most 500 characters.');
+      const w = writer(req);
+      const version = parsed.kind === 'versionStatus' ? parsed.version : undefined;
+      const touched = await deps.publisher.setStatus(w, registry, parsed.name, version, { status: change.data.status, ...(change.data.statusMessage ? { statusMessage: change.data.statusMessage } : {}) });
+      if (version !== undefined) {
+        res.type('application/json').send(await render(registry, parsed.name, version));
+        return;
+      }
+      const items = await Promise.all(touched.map((v) => render(registry, parsed.name, v)));
+      res.type('application/json').send(`{"updatedCount":${touched.length},"servers":[${items.join(',')}]}`);
+      return;
+    }
+    if (parsed.kind !== 'version') throw new MethodNotAllowedError(`${req.method} is not supported on this path.`);
+    if (req.method === 'PUT') {
+      route('edit');
+      await new Promise<void>((resolve, reject) => body(req, res, (err?: unknown) => (err ? reject(err) : resolve())));
+      await deps.publisher.edit(writer(req), registry, parsed.name, parsed.version, req.body);
+      res.type('application/json').send(await render(registry, parsed.name, parsed.version));
+      return;
+    }
+    if (req.method === 'DELETE') {
+      route('delete');
+      await deps.publisher.delete(writer(req), registry, parsed.name, parsed.version);
+      res.type('application/json').send(await render(registry, parsed.name, parsed.version));
+      return;
+    }
+    throw new MethodNotAllowedError(`${req.method} is not supported on this path.`);
+  });
+
+  router.all(['/v0.1/servers/*path', '/v0/servers/*path'], (req, _res, next) => {
+    if (req.method === 'GET' || req.method === 'HEAD') {
+      next();
+      return;
+    }
+    throw new MethodNotAllowedError('The aggregated catalogue is read-only: edit a server through its managed registry, /{registryName}/v0.1/servers/...');
   });
 
   return router;

@@ -34,7 +34,7 @@ export function serverRoutes(deps: ServerRoutesDeps): Router {
 
   router.get('/servers/*path', async (req, res, next) => {
     const parsed = parseServerPath((req.params as { path: string[] }).path);
-    if (!parsed || parsed.kind === 'status') {
+    if (!parsed || parsed.kind === 'status' || parsed.kind === 'versionStatus') {
       next();
       return;
     }

@@ -134,6 +134,27 @@ describe('mcp-registry-gateway CLI', () => {
     assert.match(failed.stdout, /^up\s+upstream\s+failed\s+5\s+5\s+.*upstream refused the connection/m);
   });
 
+  it('publish validates (--dry-run) and publishes to a managed registry', () => {
+    const good = path.join(dir, 'server.json');
+    writeFileSync(good, JSON.stringify({ $schema: 'https://static.modelcontextprotocol.io/schemas/2025-12-11/server.schema.json', name: 'com.acme/cli-tool', version: '1.0.0', description: 'From the CLI' }));
+    const dry = cli(['publish', 'internal', good, '--dry-run', '--config', configFile]);
+    assert.equal(dry.code, 0, dry.stderr);
+    assert.match(dry.stdout, /^valid: com\.acme\/cli-tool@1\.0\.0/);
+    const pub = cli(['publish', 'internal', good, '--config', configFile]);
+    assert.equal(pub.code, 0, pub.stderr);
+    assert.match(pub.stdout, /^published com\.acme\/cli-tool@1\.0\.0 to "internal"/);
+    const again = cli(['publish', 'internal', good, '--config', configFile]);
+    assert.equal(again.code, 1);
+    assert.match(again.stderr, /already exists/);
+    const bad = path.join(dir, 'bad.json');
+    writeFileSync(bad, JSON.stringify({ $schema: 'https://static.modelcontextprotocol.io/schemas/2025-12-11/server.schema.json', name: 'com.acme/x', version: '^1' }));
+    const invalid = cli(['publish', 'internal', bad, '--dry-run', '--config', configFile]);
+    assert.equal(invalid.code, 1);
+    assert.match(invalid.stderr, /body\.description: is required/);
+    assert.match(invalid.stderr, /body\.version: must be a specific version/);
+    assert.equal(cli(['publish', 'cat', good, '--config', configFile]).code, 1, 'file registries are read-only');
+  });
+
   it('serve answers requests and exits cleanly on SIGTERM', async () => {
     const port = await freePort();
     const child = spawn(process.execPath, [bin, 'serve', '--config', configFile], {
@@ -151,7 +172,7 @@ describe('mcp-registry-gateway CLI', () => {
     }
     assert.ok(ok, output);
     const list = (await (await fetch(`http://127.0.0.1:${port}/v0.1/servers`)).json()) as { servers: unknown[] };
-    assert.equal(list.servers.length, 8);
+    assert.equal(list.servers.length, 9);
     const started = Date.now();
     child.kill('SIGTERM');
     const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
