@@ -4,12 +4,13 @@ import type { ServerJson } from '../src/catalog/types.js';
 /**
  * A generated corpus shaped like the real registry: bodies cloned from the real legacy seed entries
  * (median ~0.55 KB), ~3.3 versions per name, a mix of semver, prerelease and non-semver versions.
- * Deterministic for a given size and seed offset.
+ * Deterministic: name `i` always has the same versions, so corpora with overlapping ranges
+ * (`offset`) overlap exactly.
  */
-export function generateCorpus(names: number, namespace = 'io.bench'): ServerJson[] {
+export function generateCorpus(names: number, namespace = 'io.bench', offset = 0): ServerJson[] {
   const templates = JSON.parse(readFileSync(new URL('../reference/official/seed-legacy-2025-09-29.json', import.meta.url), 'utf8')) as ServerJson[];
   const out: ServerJson[] = [];
-  for (let i = 0; i < names; i++) {
+  for (let i = offset; i < offset + names; i++) {
     const t = templates[i % templates.length] as ServerJson;
     const name = `${namespace}.ns${i % 997}/server-${i}`;
     // 3.3 versions on average: 1..6 with a skew towards 2-4.

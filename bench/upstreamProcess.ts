@@ -7,10 +7,10 @@ import { SampleRegistry } from '../src/upstream/SampleRegistry.js';
 import { createSampleRegistryApp } from '../src/upstream/sampleRegistryApp.js';
 
 const names = Number(process.argv[2] ?? 1000);
-const namespace = process.argv[3] ?? 'io.bench';
+const offset = Number(process.argv[3] ?? 0);
 const registry = new SampleRegistry();
 const past = Date.now() - 86_400_000;
-for (const s of generateCorpus(names, namespace)) registry.publish(s, new Date(past).toISOString());
+for (const s of generateCorpus(names, 'io.bench', offset)) registry.publish(s, new Date(past).toISOString());
 const app = createSampleRegistryApp(registry);
 const http: Server = app.listen(0, '127.0.0.1', () => {
   const address = http.address();

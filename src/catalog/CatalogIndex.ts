@@ -3,32 +3,51 @@ import type { CatalogStore } from './CatalogStore.js';
 import { compareStrings, sortedInsert, sortedRemove } from './sortedStrings.js';
 import type { VersionRecord } from './types.js';
 
-/** A record as held in memory, with its change time parsed for `updated_since`. */
-export interface IndexedRecord extends VersionRecord {
-  updatedMs: number;
+/**
+ * What the read model keeps of one version: only what filtering and ordering need. Served
+ * metadata (timestamps as published, status message, ...) is read from Redis with the body, so
+ * memory stays small at hundreds of thousands of versions.
+ */
+export interface IndexedRecord {
+  readonly version: string;
+  readonly deleted: boolean;
+  readonly isLatest: boolean;
+  /** The gateway's change time (`updatedAt`), for `updated_since`. */
+  readonly updatedMs: number;
+  /** `publishedAt`, for the newest-first order of `/versions`. */
+  readonly publishedMs: number;
+}
+
+/** One name in one registry. */
+export interface IndexedName {
+  /** Versions sorted by version string (plain string order). */
+  readonly records: readonly IndexedRecord[];
+  /** Lower-cased title and description of the latest version, for `search`. */
+  readonly text: string;
 }
 
 /** One registry's part of the read model. */
 export interface RegistryView {
   /** Sorted names the registry holds (any version, deleted included). */
   readonly names: readonly string[];
-  /** Records per name, sorted by version (plain string order). */
-  readonly byName: ReadonlyMap<string, readonly IndexedRecord[]>;
+  readonly byName: ReadonlyMap<string, IndexedName>;
 }
 
 interface MutableRegistry {
   names: string[];
-  byName: Map<string, IndexedRecord[]>;
+  byName: Map<string, IndexedName>;
 }
 
 const BATCH = 5000;
 /** Past this many membership changes in one refresh, re-sort instead of splicing. */
 const RESORT_THRESHOLD = 2000;
 
-function toIndexed(records: VersionRecord[]): IndexedRecord[] {
-  return records
-    .map((r) => ({ ...r, updatedMs: Date.parse(r.updatedAt) }))
+function toIndexed(records: VersionRecord[]): IndexedName {
+  const compact = records
+    .map((r): IndexedRecord => ({ version: r.version, deleted: r.status === 'deleted', isLatest: r.isLatest, updatedMs: Date.parse(r.updatedAt), publishedMs: Date.parse(r.publishedAt) }))
     .sort((a, b) => compareStrings(a.version, b.version));
+  const latest = records.find((r) => r.isLatest) ?? records[0];
+  return { records: compact, text: latest?.text ?? '' };
 }
 
 /**
@@ -82,7 +101,7 @@ export class CatalogIndex {
   /** Total versions held by registry `i`. */
   versionCount(i: number): number {
     let n = 0;
-    for (const recs of (this.regs[i] as MutableRegistry).byName.values()) n += recs.length;
+    for (const entry of (this.regs[i] as MutableRegistry).byName.values()) n += entry.records.length;
     return n;
   }
 

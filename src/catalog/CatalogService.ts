@@ -5,7 +5,7 @@ import type { CatalogStore } from './CatalogStore.js';
 import type { CursorCodec } from './cursor.js';
 import { alsoIn, findVersion, listRows, listVersions, type ListFilter, type Row, type Scope } from './listing.js';
 import { guardStore } from './storeUnavailable.js';
-import { GATEWAY_META_KEY, OFFICIAL_META_KEY, type OfficialMeta } from './types.js';
+import { GATEWAY_META_KEY, OFFICIAL_META_KEY, type OfficialMeta, type VersionRecord } from './types.js';
 
 /** Validated parameters of a list request. */
 export interface ListParams extends ListFilter {
@@ -100,21 +100,20 @@ export class CatalogService {
   }
 
   private async render(view: CallerView, rows: readonly Row[]): Promise<string[]> {
-    const bodies = await this.store.getBodies(
+    const entries = await this.store.getEntries(
       rows.map((r) => ({ registry: this.index.registries[r.registry] as string, name: r.name, version: r.record.version })),
     );
     const out: string[] = [];
     rows.forEach((row, i) => {
-      const body = bodies[i];
-      // A body can vanish between the index read and the fetch (a concurrent delete); skip it.
-      if (body === null || body === undefined) return;
-      out.push(`{"server":${body},"_meta":${JSON.stringify(this.meta(view, row))}}`);
+      const entry = entries[i];
+      // An entry can vanish between the index read and the fetch (a concurrent delete); skip it.
+      if (!entry) return;
+      out.push(`{"server":${entry.body},"_meta":${JSON.stringify(this.meta(view, row, entry.record))}}`);
     });
     return out;
   }
 
-  private meta(view: CallerView, row: Row): Record<string, unknown> {
-    const r = row.record;
+  private meta(view: CallerView, row: Row, r: VersionRecord): Record<string, unknown> {
     const official: OfficialMeta = {
       status: r.status,
       statusChangedAt: r.statusChangedAt,

@@ -253,8 +253,12 @@ export class CatalogStore {
     return names;
   }
 
-  /** Fetches server.json bodies (pre-serialised) in one round trip; a missing body is `null`. */
-  async getBodies(refs: readonly BodyRef[]): Promise<Array<string | null>> {
+  /**
+   * Fetches what is served for each ref — the pre-serialised server.json body and the version's
+   * stored record — in one pipelined round trip. A ref whose body or record is gone (a concurrent
+   * delete) maps to `null`.
+   */
+  async getEntries(refs: readonly BodyRef[]): Promise<Array<{ body: string; record: VersionRecord } | null>> {
     if (refs.length === 0) return [];
     const byRegistry = new Map<string, number[]>();
     refs.forEach((ref, i) => {
@@ -263,18 +267,30 @@ export class CatalogStore {
       else byRegistry.set(ref.registry, [i]);
     });
     const pipeline = this.redis.pipeline();
-    const order: string[] = [];
+    const plan: Array<{ registry: string; indexes: number[]; names: string[] }> = [];
     for (const [registry, indexes] of byRegistry) {
-      order.push(registry);
-      pipeline.hmget(this.keys.bodies(registry), ...indexes.map((i) => bodyField(refs[i]!.name, refs[i]!.version)));
+      const names = [...new Set(indexes.map((i) => (refs[i] as BodyRef).name))];
+      plan.push({ registry, indexes, names });
+      pipeline.hmget(this.keys.bodies(registry), ...indexes.map((i) => bodyField((refs[i] as BodyRef).name, (refs[i] as BodyRef).version)));
+      pipeline.hmget(this.keys.meta(registry), ...names);
     }
     const replies = (await pipeline.exec()) ?? [];
-    const out: Array<string | null> = new Array(refs.length).fill(null);
-    replies.forEach(([err, values], k) => {
-      if (err) throw err;
-      const indexes = byRegistry.get(order[k] as string) ?? [];
-      (values as Array<string | null>).forEach((v, j) => {
-        out[indexes[j] as number] = v;
+    const out: Array<{ body: string; record: VersionRecord } | null> = new Array(refs.length).fill(null);
+    plan.forEach((p, k) => {
+      const [bErr, bodies] = replies[2 * k] ?? [null, []];
+      const [mErr, metas] = replies[2 * k + 1] ?? [null, []];
+      if (bErr) throw bErr;
+      if (mErr) throw mErr;
+      const records = new Map<string, VersionRecord[]>();
+      p.names.forEach((name, j) => {
+        const raw = (metas as Array<string | null>)[j];
+        if (raw) records.set(name, JSON.parse(raw) as VersionRecord[]);
+      });
+      p.indexes.forEach((i, j) => {
+        const body = (bodies as Array<string | null>)[j];
+        const ref = refs[i] as BodyRef;
+        const record = records.get(ref.name)?.find((r) => r.version === ref.version);
+        if (body && record) out[i] = { body, record };
       });
     });
     return out;

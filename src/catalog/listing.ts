@@ -1,5 +1,5 @@
 import type { CallerView } from '../access/AccessPolicy.js';
-import type { CatalogIndex, IndexedRecord } from './CatalogIndex.js';
+import type { CatalogIndex, IndexedName, IndexedRecord } from './CatalogIndex.js';
 import type { CursorPosition } from './cursor.js';
 import { lowerBound } from './sortedStrings.js';
 
@@ -53,12 +53,16 @@ export function alsoIn(index: CatalogIndex, view: CallerView, owner: number, nam
   return index.holdersOf(name).filter((i) => i !== owner && view.registries.includes(i) && view.canSee(i, name));
 }
 
-function rowMatches(name: string, nameLower: string | undefined, r: IndexedRecord, f: ListFilter): boolean {
-  if (!f.includeDeleted && r.status === 'deleted') return false;
+function rowMatches(r: IndexedRecord, f: ListFilter): boolean {
+  if (!f.includeDeleted && r.deleted) return false;
   if (f.version !== undefined && (f.version === 'latest' ? !r.isLatest : r.version !== f.version)) return false;
   if (f.updatedSinceMs !== undefined && !(r.updatedMs > f.updatedSinceMs)) return false;
-  if (f.search !== undefined && !(nameLower as string).includes(f.search) && !r.text.includes(f.search)) return false;
   return true;
+}
+
+/** `search` matches the name, or the title/description of the name's latest version. */
+function nameMatches(name: string, entry: IndexedName, search: string | undefined): boolean {
+  return search === undefined || name.toLowerCase().includes(search) || entry.text.includes(search);
 }
 
 /**
@@ -74,12 +78,12 @@ export function listRows(index: CatalogIndex, view: CallerView, scope: Scope, fi
     const name = names[i] as string;
     const owner = resolveOwner(index, view, scope, name);
     if (owner === undefined) continue;
-    const records = index.registry(owner).byName.get(name) ?? [];
-    const nameLower = filter.search !== undefined ? name.toLowerCase() : undefined;
+    const entry = index.registry(owner).byName.get(name);
+    if (!entry || !nameMatches(name, entry, filter.search)) continue;
     const skipUpTo = after && after.name === name ? after.version : undefined;
-    for (const record of records) {
+    for (const record of entry.records) {
       if (skipUpTo !== undefined && record.version <= skipUpTo) continue;
-      if (!rowMatches(name, nameLower, record, filter)) continue;
+      if (!rowMatches(record, filter)) continue;
       if (rows.length === limit) {
         const last = rows[rows.length - 1] as Row;
         return { rows, next: { name: last.name, version: last.record.version } };
@@ -98,10 +102,10 @@ export function listRows(index: CatalogIndex, view: CallerView, scope: Scope, fi
 export function listVersions(index: CatalogIndex, view: CallerView, scope: Scope, name: string, includeDeleted: boolean): Row[] | undefined {
   const owner = resolveOwner(index, view, scope, name);
   if (owner === undefined) return undefined;
-  const records = (index.registry(owner).byName.get(name) ?? []).filter((r) => includeDeleted || r.status !== 'deleted');
+  const records = (index.registry(owner).byName.get(name)?.records ?? []).filter((r) => includeDeleted || !r.deleted);
   if (records.length === 0) return undefined;
   return [...records]
-    .sort((a, b) => Date.parse(b.publishedAt) - Date.parse(a.publishedAt) || (a.version < b.version ? 1 : a.version > b.version ? -1 : 0))
+    .sort((a, b) => b.publishedMs - a.publishedMs || (a.version < b.version ? 1 : a.version > b.version ? -1 : 0))
     .map((record) => ({ registry: owner, name, record }));
 }
 
@@ -109,8 +113,8 @@ export function listVersions(index: CatalogIndex, view: CallerView, scope: Scope
 export function findVersion(index: CatalogIndex, view: CallerView, scope: Scope, name: string, version: string, includeDeleted: boolean): Row | undefined {
   const owner = resolveOwner(index, view, scope, name);
   if (owner === undefined) return undefined;
-  const records = index.registry(owner).byName.get(name) ?? [];
+  const records = index.registry(owner).byName.get(name)?.records ?? [];
   const record = version === 'latest' ? records.find((r) => r.isLatest) : records.find((r) => r.version === version);
-  if (!record || (!includeDeleted && record.status === 'deleted')) return undefined;
+  if (!record || (!includeDeleted && record.deleted)) return undefined;
   return { registry: owner, name, record };
 }

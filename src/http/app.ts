@@ -16,6 +16,7 @@ import { cors, pathGuards } from './middleware/guards.js';
 import { principalMiddleware } from './middleware/principal.js';
 import { requestContextMiddleware } from './middleware/requestContext.js';
 import { buildOpenApiDocument } from './openapi.js';
+import { benchStaticRoutes } from './routes/benchStatic.js';
 import { docsRoutes } from './routes/docs.js';
 import { healthRoutes } from './routes/health.js';
 import { publishRoutes } from './routes/publish.js';
@@ -76,6 +77,8 @@ export function createApp(deps: AppDeps): Express {
   if (deps.wellKnown) app.use(wellKnownRoutes(deps.wellKnown));
 
   app.use(principalMiddleware(deps.authenticator, deps.access));
+
+  if (deps.config.api.benchmarkRoute) app.use(benchStaticRoutes());
 
   const admin = registryRoutes({ registries: deps.registries, access: deps.access, authenticator: deps.authenticator, logger: deps.logger });
   app.use('/v0.1', admin);
