@@ -45,8 +45,8 @@ export function startUpstream(names: number, offset = 0): Promise<UpstreamProces
 }
 
 /** Starts the gateway CLI (built dist) with `args`; output goes to the harness's stderr when `verbose`. */
-export function startGateway(args: string[], env: NodeJS.ProcessEnv = {}, verbose = false): ChildProcess {
-  return spawn(process.execPath, [path.join(root, 'bin', 'mcp-registry-gateway.js'), ...args], {
+export function startGateway(args: string[], env: NodeJS.ProcessEnv = {}, verbose = false, nodeArgs: string[] = []): ChildProcess {
+  return spawn(process.execPath, [...nodeArgs, path.join(root, 'bin', 'mcp-registry-gateway.js'), ...args], {
     env: { ...process.env, LOG_FORMAT: 'json', LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', verbose ? 'inherit' : 'ignore', 'inherit'],
   });

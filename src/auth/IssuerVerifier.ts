@@ -12,6 +12,7 @@ export type TokenClaims = Record<string, unknown> & { iss?: string; sub?: string
 export type InvalidToken = (description: string) => AuthenticationError;
 
 const INACTIVE_CACHE_MS = 10_000;
+const VERIFIED_CACHE_MS = 300_000;
 const DISCOVERY_RETRY_MS = 5_000;
 
 /** Normalises an issuer identifier for comparison (no trailing slash). */
@@ -49,6 +50,9 @@ export class IssuerVerifier {
   private discovering: Promise<void> | undefined;
   private lastFailure = 0;
   private readonly cache = new TokenCache<TokenClaims | null>();
+  /** Verified JWTs by token hash, until min(exp, 5 min): repeat requests skip the signature check. */
+  private readonly verified = new TokenCache<TokenClaims>();
+  private metadataIssuer = '';
   private readonly audiences: string[];
 
   constructor(
@@ -96,6 +100,7 @@ export class IssuerVerifier {
       if (!meta.jwks_uri) throw new Error('the issuer publishes no jwks_uri');
       this.jwks = createRemoteJWKSet(new URL(meta.jwks_uri), { cooldownDuration: this.config.jwksCooldown, cacheMaxAge: 600_000, timeoutDuration: 5_000 });
       this.configuration = configuration;
+      this.metadataIssuer = meta.issuer;
       this.logger.info('oidc issuer discovered', { issuer: this.issuer, introspection: Boolean(meta.introspection_endpoint && this.introspects) });
     } catch (err) {
       this.lastFailure = Date.now();
@@ -109,16 +114,22 @@ export class IssuerVerifier {
    * @throws AuthenticationError (via `invalid`) for any invalid token.
    */
   async verifyJwt(token: string, invalid: InvalidToken): Promise<TokenClaims> {
+    const now = Date.now();
+    const hit = this.verified.get(token, now);
+    // Re-check expiry on every hit: the cache never outlives the token (plus the clock tolerance).
+    if (hit && typeof hit.exp === 'number' && hit.exp * 1000 + this.config.clockTolerance > now) return hit;
     await this.ready();
     try {
       const { payload } = await jwtVerify(token, this.jwks as ReturnType<typeof createRemoteJWKSet>, {
-        issuer: (this.configuration as oidc.Configuration).serverMetadata().issuer,
+        issuer: this.metadataIssuer,
         audience: this.audiences,
         algorithms: this.config.algorithms,
         clockTolerance: Math.round(this.config.clockTolerance / 1000),
         requiredClaims: ['exp'],
       });
-      return payload as JWTPayload & TokenClaims;
+      const claims = payload as JWTPayload & TokenClaims;
+      this.verified.set(token, claims, Math.min((claims.exp as number) * 1000, now + VERIFIED_CACHE_MS));
+      return claims;
     } catch (err) {
       if (err instanceof joseErrors.JWKSTimeout) throw this.unavailable();
       throw invalid(describeJoseError(err));

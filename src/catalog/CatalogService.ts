@@ -5,7 +5,7 @@ import type { CatalogStore } from './CatalogStore.js';
 import type { CursorCodec } from './cursor.js';
 import { alsoIn, findVersion, listRows, listVersions, type ListFilter, type Row, type Scope } from './listing.js';
 import { guardStore } from './storeUnavailable.js';
-import { GATEWAY_META_KEY, OFFICIAL_META_KEY, type OfficialMeta, type VersionRecord } from './types.js';
+import { pushItem } from './render.js';
 
 /** Validated parameters of a list request. */
 export interface ListParams extends ListFilter {
@@ -41,16 +41,16 @@ export class CatalogService {
   }
 
   /** `GET /v0.1/servers`: a page of rows as the official list envelope (JSON text). */
-  async listServers(view: CallerView, scope: Scope, params: ListParams): Promise<string> {
+  async listServers(view: CallerView, scope: Scope, params: ListParams): Promise<Buffer> {
     const scopeKey = this.scopeKey(scope);
     const after = params.cursor ? this.cursors.decode(scopeKey, params.cursor) : undefined;
     return guardStore(async () => {
       await this.index.ensureFresh();
       const page = listRows(this.index, view, scope, params, params.limit, after);
-      const items = await this.render(view, page.rows);
-      const metadata: { count: number; nextCursor?: string } = { count: items.length };
+      const { chunks, count } = await this.render(view, page.rows);
+      const metadata: { count: number; nextCursor?: string } = { count };
       if (page.next) metadata.nextCursor = this.cursors.encode(scopeKey, page.next);
-      return `{"servers":[${items.join(',')}],"metadata":${JSON.stringify(metadata)}}`;
+      return envelope(chunks, metadata);
     });
   }
 
@@ -58,13 +58,13 @@ export class CatalogService {
    * `GET .../servers/{name}/versions`: every visible version, newest first.
    * @throws NotFoundError when the caller can see no version of the server.
    */
-  async listVersions(view: CallerView, scope: Scope, name: string, includeDeleted: boolean): Promise<string> {
+  async listVersions(view: CallerView, scope: Scope, name: string, includeDeleted: boolean): Promise<Buffer> {
     return guardStore(async () => {
       await this.index.ensureFresh();
       const rows = listVersions(this.index, view, scope, name, includeDeleted);
       if (!rows) throw new NotFoundError(SERVER_NOT_FOUND);
-      const items = await this.render(view, rows);
-      return `{"servers":[${items.join(',')}],"metadata":{"count":${items.length}}}`;
+      const { chunks, count } = await this.render(view, rows);
+      return envelope(chunks, { count });
     });
   }
 
@@ -72,14 +72,14 @@ export class CatalogService {
    * `GET .../servers/{name}/versions/{version}`: one version, `latest` allowed.
    * @throws NotFoundError when not visible.
    */
-  async getVersion(view: CallerView, scope: Scope, name: string, version: string, includeDeleted: boolean): Promise<string> {
+  async getVersion(view: CallerView, scope: Scope, name: string, version: string, includeDeleted: boolean): Promise<Buffer> {
     return guardStore(async () => {
       await this.index.ensureFresh();
       const row = findVersion(this.index, view, scope, name, version, includeDeleted);
       if (!row) throw new NotFoundError(SERVER_NOT_FOUND);
-      const [item] = await this.render(view, [row]);
-      if (item === undefined) throw new NotFoundError(SERVER_NOT_FOUND);
-      return item;
+      const { chunks, count } = await this.render(view, [row]);
+      if (count === 0) throw new NotFoundError(SERVER_NOT_FOUND);
+      return Buffer.concat(chunks);
     });
   }
 
@@ -88,7 +88,7 @@ export class CatalogService {
    * a write. Rendered without `alsoIn` (the writer's view of other registries is not consulted).
    * @throws NotFoundError when it does not exist.
    */
-  async getStored(registry: string, name: string, version: string): Promise<string> {
+  async getStored(registry: string, name: string, version: string): Promise<Buffer> {
     const i = this.index.indexOf(registry);
     if (i === undefined) throw new NotFoundError(SERVER_NOT_FOUND);
     const only: CallerView = { admin: false, registries: [i], canSee: () => true, canPublish: () => false };
@@ -99,33 +99,27 @@ export class CatalogService {
     return scope.kind === 'aggregate' ? 'aggregate' : `registry:${this.index.registries[scope.index] as string}`;
   }
 
-  private async render(view: CallerView, rows: readonly Row[]): Promise<string[]> {
+  private async render(view: CallerView, rows: readonly Row[]): Promise<{ chunks: Buffer[]; count: number }> {
     const entries = await this.store.getEntries(
       rows.map((r) => ({ registry: this.index.registries[r.registry] as string, name: r.name, version: r.record.version })),
     );
-    const out: string[] = [];
+    const chunks: Buffer[] = [];
+    let count = 0;
     rows.forEach((row, i) => {
       const entry = entries[i];
       // An entry can vanish between the index read and the fetch (a concurrent delete); skip it.
       if (!entry) return;
-      out.push(`{"server":${entry.body},"_meta":${JSON.stringify(this.meta(view, row, entry.record))}}`);
+      const also = alsoIn(this.index, view, row.registry, row.name).map((k) => this.index.registries[k] as string);
+      pushItem(chunks, entry.body, entry.metaPrefix, also);
+      count++;
     });
-    return out;
+    return { chunks, count };
   }
+}
 
-  private meta(view: CallerView, row: Row, r: VersionRecord): Record<string, unknown> {
-    const official: OfficialMeta = {
-      status: r.status,
-      statusChangedAt: r.statusChangedAt,
-      publishedAt: r.publishedAt,
-      updatedAt: r.updatedAt,
-      isLatest: r.isLatest,
-    };
-    if (r.statusMessage !== undefined) official.statusMessage = r.statusMessage;
-    const gateway: Record<string, unknown> = { registry: this.index.registries[row.registry] };
-    if (r.upstreamUpdatedAt !== undefined) gateway.upstreamUpdatedAt = r.upstreamUpdatedAt;
-    gateway.syncedAt = r.syncedAt;
-    gateway.alsoIn = alsoIn(this.index, view, row.registry, row.name).map((i) => this.index.registries[i]);
-    return { [OFFICIAL_META_KEY]: official, [GATEWAY_META_KEY]: gateway };
-  }
+const LIST_OPEN = Buffer.from('{"servers":[');
+
+/** `{"servers":[...],"metadata":{...}}` around already-rendered item chunks. */
+function envelope(chunks: Buffer[], metadata: { count: number; nextCursor?: string }): Buffer {
+  return Buffer.concat([LIST_OPEN, ...chunks, Buffer.from(`],"metadata":${JSON.stringify(metadata)}}`)]);
 }

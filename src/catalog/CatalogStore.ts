@@ -1,12 +1,14 @@
 import type { Redis } from 'ioredis';
 import { bodyField, type Keys } from './keys.js';
 import { dropVersions, mergeName, type MergeMode, type NameMerge } from './merge.js';
+import { renderMetaPrefix } from './render.js';
 import type { IncomingEntry, VersionRecord } from './types.js';
 
 /**
- * Compare-and-set of one name's records, bodies and a change event, atomically.
- * KEYS: meta, bodies, seq, changes, counts. ARGV: name, expectPresent(0|1), expected,
- * newMeta('' = delete), registry, maxlen, versionDelta, nameDelta, nSet, field/value pairs..., nDel, fields...
+ * Compare-and-set of one name's records, bodies, rendered meta and a change event, atomically.
+ * KEYS: meta, bodies, seq, changes, counts, rendered. ARGV: name, expectPresent(0|1), expected,
+ * newMeta('' = delete), registry, maxlen, versionDelta, nameDelta, then for bodies and for rendered
+ * meta in turn: nSet, field/value pairs..., nDel, fields...
  * Returns 1 when applied, 0 when the stored records differ from `expected` (a concurrent writer).
  */
 const APPLY_NAME_LUA = `
@@ -20,14 +22,17 @@ if ARGV[4] == '' then redis.call('HDEL', KEYS[1], ARGV[1]) else redis.call('HSET
 if ARGV[7] ~= '0' then redis.call('HINCRBY', KEYS[5], ARGV[5] .. ':versions', ARGV[7]) end
 if ARGV[8] ~= '0' then redis.call('HINCRBY', KEYS[5], ARGV[5] .. ':names', ARGV[8]) end
 local i = 9
-local nset = tonumber(ARGV[i])
-for j = 1, nset do
-  redis.call('HSET', KEYS[2], ARGV[i + 2*j - 1], ARGV[i + 2*j])
-end
-i = i + 2*nset + 1
-local ndel = tonumber(ARGV[i])
-for j = 1, ndel do
-  redis.call('HDEL', KEYS[2], ARGV[i + j])
+for _, key in ipairs({KEYS[2], KEYS[6]}) do
+  local nset = tonumber(ARGV[i])
+  for j = 1, nset do
+    redis.call('HSET', key, ARGV[i + 2*j - 1], ARGV[i + 2*j])
+  end
+  i = i + 2*nset + 1
+  local ndel = tonumber(ARGV[i])
+  for j = 1, ndel do
+    redis.call('HDEL', key, ARGV[i + j])
+  end
+  i = i + ndel + 1
 end
 local seq = redis.call('INCR', KEYS[3])
 redis.call('XADD', KEYS[4], 'MAXLEN', '~', ARGV[6], '*', 'seq', seq, 'reg', ARGV[5], 'name', ARGV[1])
@@ -39,7 +44,7 @@ const CHANGES_MAXLEN = 200_000;
 const MAX_CAS_ATTEMPTS = 8;
 
 type WithApplyName = Redis & {
-  applyName(meta: string, bodies: string, seq: string, changes: string, counts: string, ...args: (string | number)[]): Promise<number>;
+  applyName(meta: string, bodies: string, seq: string, changes: string, counts: string, rendered: string, ...args: (string | number)[]): Promise<number>;
 };
 
 /** Result of writing a batch of names. */
@@ -69,7 +74,7 @@ export class CatalogStore {
     redis: Redis,
     readonly keys: Keys,
   ) {
-    redis.defineCommand('applyName', { numberOfKeys: 5, lua: APPLY_NAME_LUA });
+    redis.defineCommand('applyName', { numberOfKeys: 6, lua: APPLY_NAME_LUA });
     this.redis = redis as WithApplyName;
   }
 
@@ -186,16 +191,20 @@ export class CatalogStore {
     bodies: ReadonlyMap<string, string>,
     removed: readonly string[],
     previousCount: number,
-  ): [string, string, string, string, string, ...(string | number)[]] {
+  ): [string, string, string, string, string, string, ...(string | number)[]] {
     const sets: string[] = [];
     for (const [version, body] of bodies) sets.push(bodyField(name, version), body);
     const dels = removed.map((v) => bodyField(name, v));
+    // Every record of the name is re-rendered: cheap (a name has a few versions) and never stale.
+    const rendered: string[] = [];
+    for (const r of records) rendered.push(bodyField(name, r.version), renderMetaPrefix(registry, r));
     return [
       this.keys.meta(registry),
       this.keys.bodies(registry),
       this.keys.seq,
       this.keys.changes,
       this.keys.counts,
+      this.keys.rendered(registry),
       name,
       expected === null ? '0' : '1',
       expected ?? '',
@@ -206,6 +215,10 @@ export class CatalogStore {
       (records.length > 0 ? 1 : 0) - (previousCount > 0 ? 1 : 0),
       bodies.size,
       ...sets,
+      dels.length,
+      ...dels,
+      records.length,
+      ...rendered,
       dels.length,
       ...dels,
     ];
@@ -254,11 +267,11 @@ export class CatalogStore {
   }
 
   /**
-   * Fetches what is served for each ref — the pre-serialised server.json body and the version's
-   * stored record — in one pipelined round trip. A ref whose body or record is gone (a concurrent
-   * delete) maps to `null`.
+   * Fetches what is served for each ref — the pre-serialised server.json body and the pre-rendered
+   * `_meta` prefix — in one pipelined round trip. A ref whose body is gone (a concurrent delete)
+   * maps to `null`. Entries written before meta was pre-rendered are rendered from their records.
    */
-  async getEntries(refs: readonly BodyRef[]): Promise<Array<{ body: string; record: VersionRecord } | null>> {
+  async getEntries(refs: readonly BodyRef[]): Promise<Array<{ body: Buffer; metaPrefix: Buffer } | null>> {
     if (refs.length === 0) return [];
     const byRegistry = new Map<string, number[]>();
     refs.forEach((ref, i) => {
@@ -267,32 +280,33 @@ export class CatalogStore {
       else byRegistry.set(ref.registry, [i]);
     });
     const pipeline = this.redis.pipeline();
-    const plan: Array<{ registry: string; indexes: number[]; names: string[] }> = [];
-    for (const [registry, indexes] of byRegistry) {
-      const names = [...new Set(indexes.map((i) => (refs[i] as BodyRef).name))];
-      plan.push({ registry, indexes, names });
-      pipeline.hmget(this.keys.bodies(registry), ...indexes.map((i) => bodyField((refs[i] as BodyRef).name, (refs[i] as BodyRef).version)));
-      pipeline.hmget(this.keys.meta(registry), ...names);
+    const groups = [...byRegistry];
+    for (const [registry, indexes] of groups) {
+      const fields = indexes.map((i) => bodyField((refs[i] as BodyRef).name, (refs[i] as BodyRef).version));
+      pipeline.hmgetBuffer(this.keys.bodies(registry), ...fields);
+      pipeline.hmgetBuffer(this.keys.rendered(registry), ...fields);
     }
     const replies = (await pipeline.exec()) ?? [];
-    const out: Array<{ body: string; record: VersionRecord } | null> = new Array(refs.length).fill(null);
-    plan.forEach((p, k) => {
+    const out: Array<{ body: Buffer; metaPrefix: Buffer } | null> = new Array(refs.length).fill(null);
+    const missing: number[] = [];
+    groups.forEach(([, indexes], k) => {
       const [bErr, bodies] = replies[2 * k] ?? [null, []];
-      const [mErr, metas] = replies[2 * k + 1] ?? [null, []];
+      const [mErr, prefixes] = replies[2 * k + 1] ?? [null, []];
       if (bErr) throw bErr;
       if (mErr) throw mErr;
-      const records = new Map<string, VersionRecord[]>();
-      p.names.forEach((name, j) => {
-        const raw = (metas as Array<string | null>)[j];
-        if (raw) records.set(name, JSON.parse(raw) as VersionRecord[]);
-      });
-      p.indexes.forEach((i, j) => {
-        const body = (bodies as Array<string | null>)[j];
-        const ref = refs[i] as BodyRef;
-        const record = records.get(ref.name)?.find((r) => r.version === ref.version);
-        if (body && record) out[i] = { body, record };
+      indexes.forEach((i, j) => {
+        const body = (bodies as Array<Buffer | null>)[j];
+        const prefix = (prefixes as Array<Buffer | null>)[j];
+        if (!body) return;
+        out[i] = { body, metaPrefix: prefix ?? Buffer.alloc(0) };
+        if (!prefix) missing.push(i);
       });
     });
+    for (const i of missing) {
+      const ref = refs[i] as BodyRef;
+      const record = (await this.readNames(ref.registry, [ref.name])).get(ref.name)?.records.find((r) => r.version === ref.version);
+      out[i] = record ? { body: (out[i] as { body: Buffer }).body, metaPrefix: Buffer.from(renderMetaPrefix(ref.registry, record)) } : null;
+    }
     return out;
   }
 

@@ -4,6 +4,7 @@
  *
  * - `r:<registry>:meta`  HASH name → JSON array of VersionRecord (all versions of the name)
  * - `r:<registry>:srv`   HASH name\0version → server.json body (pre-serialised)
+ * - `r:<registry>:om`    HASH name\0version → served `_meta`, pre-rendered up to `alsoIn`
  * - `registries`         HASH registry → JSON {type, createdAt, updatedAt}
  * - `status`             HASH registry → JSON syncStatus
  * - `changes`            STREAM of {seq, reg, name}: every index write, for replicas' read models
@@ -24,6 +25,10 @@ export class Keys {
 
   bodies(registry: string): string {
     return `${this.base}r:${registry}:srv`;
+  }
+
+  rendered(registry: string): string {
+    return `${this.base}r:${registry}:om`;
   }
 
   get registries(): string {

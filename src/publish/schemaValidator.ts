@@ -41,20 +41,35 @@ function toDetail(e: ErrorObject): ErrorDetail {
  * current one and every older dated one real data still carries), with ajv (draft-07, all errors).
  */
 export class ServerSchemaValidator {
+  private readonly ajv: Ajv;
+  /** Schema files by `$id`; compiled on first use, so processes that never validate pay nothing. */
+  private readonly files = new Map<string, string>();
   private readonly validators = new Map<string, ValidateFunction>();
 
   constructor() {
-    const ajv = new Ajv({ allErrors: true, strict: false, verbose: true });
-    addFormats(ajv);
+    this.ajv = new Ajv({ allErrors: true, strict: false, verbose: true });
+    addFormats(this.ajv);
     for (const file of readdirSync(SCHEMA_DIR).filter((f) => f.endsWith('.server.schema.json')).sort()) {
-      const schema = JSON.parse(readFileSync(new URL(file, SCHEMA_DIR), 'utf8')) as { $id: string };
-      this.validators.set(schema.$id, ajv.compile(schema));
+      const date = file.slice(0, file.indexOf('.'));
+      this.files.set(`https://static.modelcontextprotocol.io/schemas/${date}/server.schema.json`, file);
     }
   }
 
   /** Schema URLs this gateway accepts. */
   get supported(): string[] {
-    return [...this.validators.keys()];
+    return [...this.files.keys()];
+  }
+
+  private validatorFor(id: string): ValidateFunction | undefined {
+    let validate = this.validators.get(id);
+    const file = this.files.get(id);
+    if (!validate && file) {
+      const schema = JSON.parse(readFileSync(new URL(file, SCHEMA_DIR), 'utf8')) as { $id: string };
+      if (schema.$id !== id) throw new Error(`schema file ${file} declares $id ${schema.$id}, expected ${id}`);
+      validate = this.ajv.compile(schema);
+      this.validators.set(id, validate);
+    }
+    return validate;
   }
 
   /**
@@ -66,7 +81,7 @@ export class ServerSchemaValidator {
     if (typeof id !== 'string' || id === '') {
       return [{ message: `is required: the URL of a server.json schema, e.g. ${CURRENT_SCHEMA}`, location: 'body.$schema' }];
     }
-    const validate = this.validators.get(id);
+    const validate = this.validatorFor(id);
     if (!validate) return [{ message: `is not a supported server.json schema (supported: ${this.supported.join(', ')})`, location: 'body.$schema', value: id }];
     if (validate(body)) return [];
     const seen = new Set<string>();

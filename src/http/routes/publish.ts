@@ -99,7 +99,7 @@ export function publishRoutes(deps: PublishRoutesDeps): Router {
         return;
       }
       const items = await Promise.all(touched.map((v) => render(registry, parsed.name, v)));
-      res.type('application/json').send(`{"updatedCount":${touched.length},"servers":[${items.join(',')}]}`);
+      res.type('application/json').send(Buffer.concat([Buffer.from(`{"updatedCount":${touched.length},"servers":[`), ...items.flatMap((b, i) => (i === 0 ? [b] : [Buffer.from(','), b])), Buffer.from(']}')]));
       return;
     }
     if (parsed.kind !== 'version') throw new MethodNotAllowedError(`${req.method} is not supported on this path.`);

@@ -12,7 +12,7 @@ export interface ServerRoutesDeps {
   api: GatewayConfig['api'];
 }
 
-function sendJson(res: Response, body: string): void {
+function sendJson(res: Response, body: Buffer): void {
   res.type('application/json').send(body);
 }
 
