@@ -35,6 +35,8 @@ export class SampleRegistry {
   private byName = new Map<string, Map<string, SampleRow>>();
   /** Rows in list order, rebuilt lazily after a change. */
   private sorted: SampleRow[] | undefined;
+  /** Every change in time order, so `updated_since` costs O(changes), as an indexed column would. */
+  private changes: Array<{ ms: number; row: SampleRow }> = [];
 
   private key(name: string, version: string): string {
     return `${name}\u0000${version}`;
@@ -56,6 +58,7 @@ export class SampleRegistry {
       isLatest: false,
     };
     this.rows.set(this.key(server.name, server.version), row);
+    this.changes.push({ ms: t, row });
     let versions = this.byName.get(server.name);
     if (!versions) this.byName.set(server.name, (versions = new Map()));
     versions.set(server.version, row);
@@ -72,6 +75,7 @@ export class SampleRegistry {
     row.status = status;
     row.statusChangedAt = t;
     row.updatedAt = t;
+    this.changes.push({ ms: Date.parse(t), row });
     if (statusMessage) row.statusMessage = statusMessage;
     else delete row.statusMessage;
     this.recomputeLatest(name);
@@ -119,7 +123,7 @@ export class SampleRegistry {
       after = i === -1 ? [q.cursor, '\uffff'] : [q.cursor.slice(0, i), q.cursor.slice(i + 1)];
     }
     const search = q.search?.toLowerCase();
-    const sorted = this.ordered();
+    const sorted = q.updatedSinceMs !== undefined ? this.changedSince(q.updatedSinceMs) : this.ordered();
     let lo = 0;
     if (after) {
       const [n, v] = after;
@@ -144,6 +148,22 @@ export class SampleRegistry {
     }
     const last = out[out.length - 1];
     return out.length === q.limit && last ? { rows: out, nextCursor: `${last.server.name}:${last.server.version}` } : { rows: out };
+  }
+
+  private changedSince(ms: number): SampleRow[] {
+    let lo = 0;
+    let hi = this.changes.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if ((this.changes[mid] as { ms: number }).ms <= ms) lo = mid + 1;
+      else hi = mid;
+    }
+    const rows = new Set<SampleRow>();
+    for (let i = lo; i < this.changes.length; i++) {
+      const row = (this.changes[i] as { row: SampleRow }).row;
+      if (this.rows.get(this.key(row.server.name, row.server.version)) === row) rows.add(row);
+    }
+    return [...rows].sort((a, b) => cmp(a.server.name, b.server.name) || cmp(a.server.version, b.server.version));
   }
 
   /** Versions of one name, newest publishedAt first. */
