@@ -1,23 +1,14 @@
-import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { Redis } from 'ioredis';
-import { AccessPolicy } from './access/AccessPolicy.js';
-import { AnonymousAuthenticator, type Authenticator } from './auth/Authenticator.js';
-import { OidcAuthenticator } from './auth/OidcAuthenticator.js';
-import { CatalogIndex } from './catalog/CatalogIndex.js';
-import { CatalogService } from './catalog/CatalogService.js';
+import type { CatalogIndex } from './catalog/CatalogIndex.js';
+import type { Authenticator } from './auth/Authenticator.js';
+import type { RunningApi } from './http/startApi.js';
 import { CatalogStore } from './catalog/CatalogStore.js';
-import { CursorCodec } from './catalog/cursor.js';
 import { Keys } from './catalog/keys.js';
 import { createRedis, waitForRedis } from './catalog/redisClient.js';
 import type { FileRegistryConfig, GatewayConfig, UpstreamRegistryConfig } from './config/schema.js';
-import { createApp } from './http/app.js';
 import type { Logger } from './observability/logger.js';
-import { createMetrics } from './observability/metrics.js';
-import { PublishService } from './publish/PublishService.js';
-import { ServerSchemaValidator } from './publish/schemaValidator.js';
 import { FileRegistrySource } from './sync/FileRegistrySource.js';
-import { RegistryService } from './sync/RegistryService.js';
 import { SyncQueue } from './sync/SyncQueue.js';
 import { SyncStatusStore } from './sync/SyncStatusStore.js';
 import { SyncWorker } from './sync/SyncWorker.js';
@@ -58,18 +49,6 @@ export interface GatewayHandle {
   close(): Promise<void>;
 }
 
-/** Reads the fleet-wide cursor secret, creating it once. */
-async function cursorSecret(redis: Redis, keys: Keys): Promise<Buffer> {
-  await redis.set(keys.secret, randomBytes(32).toString('base64'), 'NX');
-  const value = await redis.get(keys.secret);
-  return Buffer.from(value as string, 'base64');
-}
-
-function buildAuthenticator(config: GatewayConfig, logger: Logger, publicUrl: () => string, env: NodeJS.ProcessEnv): Authenticator {
-  if (config.auth.mode === 'none') return new AnonymousAuthenticator();
-  return new OidcAuthenticator(config, publicUrl, logger, env);
-}
-
 /**
  * Starts the gateway: connects Redis, records the configured registries, then (role worker/all)
  * loads and watches file registries and (role api/all) builds the read model and serves HTTP.
@@ -78,9 +57,6 @@ function buildAuthenticator(config: GatewayConfig, logger: Logger, publicUrl: ()
 export async function startGateway(options: StartOptions): Promise<GatewayHandle> {
   const { config, logger } = options;
   const role = options.role ?? 'all';
-  let listeningUrl = config.server.publicUrl ?? `http://localhost:${config.server.port}`;
-  const authenticator = options.authenticator ?? buildAuthenticator(config, logger, () => listeningUrl, options.env ?? process.env);
-  if (authenticator instanceof OidcAuthenticator) await authenticator.init();
   const redis = createRedis(config.redis.url, { logger, name: `mcp-registry-gateway:${role}` });
   try {
     await waitForRedis(redis, options.redisStartupTimeoutMs ?? 30_000);
@@ -123,45 +99,23 @@ export async function startGateway(options: StartOptions): Promise<GatewayHandle
     await worker.ready();
   }
 
-  let server: Server | undefined;
-  let url: string | undefined;
-  let index: CatalogIndex | undefined;
+  let api: RunningApi | undefined;
   if (role !== 'worker') {
-    const registryNames = config.registries.map((r) => r.name);
-    index = new CatalogIndex(store, registryNames, logger);
-    await index.load();
-    const access = new AccessPolicy(config.access, registryNames);
-    const catalog = new CatalogService(index, store, new CursorCodec(await cursorSecret(redis, keys)));
-    const registries = new RegistryService(config.registries, status, {
-      trigger: (registry, { full }) => queue.enqueue(registry.name, full),
-      nextRuns: () => queue.nextRuns(),
-    });
-    const publisher = new PublishService(config.registries, config.publish, index, store, new ServerSchemaValidator(), logger);
-    const app = createApp({
+    // Imported on demand: a worker never loads express, auth or the read model.
+    const { startApi } = await import('./http/startApi.js');
+    api = await startApi({
       config,
       logger,
       redis,
-      catalog,
-      registries,
-      publisher,
-      access,
-      authenticator,
-      metrics: createMetrics(),
-      ...(authenticator instanceof OidcAuthenticator
-        ? { wellKnown: { ...(config.server.publicUrl ? { publicUrl: config.server.publicUrl } : {}), issuers: authenticator.issuers, scopesSupported: config.auth.scopesSupported } }
-        : {}),
+      keys,
+      store,
+      status,
+      queue,
+      env: options.env ?? process.env,
+      ...(options.authenticator ? { authenticator: options.authenticator } : {}),
     });
-    server = await new Promise<Server>((resolve, reject) => {
-      const s = app.listen(config.server.port, config.server.host, () => resolve(s));
-      s.once('error', reject);
-    });
-    server.keepAliveTimeout = 65_000;
-    const address = server.address();
-    const port = typeof address === 'object' && address ? address.port : config.server.port;
-    url = config.server.publicUrl ?? `http://${config.server.host === '0.0.0.0' ? 'localhost' : config.server.host}:${port}`;
-    listeningUrl = url;
-    logger.info('gateway listening', { url, role, registries: registryNames });
   }
+  const server = api?.server;
 
   const close = async () => {
     for (const source of fileSources) source.stop();
@@ -186,9 +140,7 @@ export async function startGateway(options: StartOptions): Promise<GatewayHandle
   };
   const handle: GatewayHandle = { redis, fileSources, upstreams, queue, close };
   if (worker) handle.worker = worker;
-  if (server) handle.server = server;
-  if (url) handle.url = url;
-  if (index) handle.index = index;
+  if (api) Object.assign(handle, api);
   return handle;
 }
 

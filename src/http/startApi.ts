@@ -1,0 +1,97 @@
+import { randomBytes } from 'node:crypto';
+import type { Server } from 'node:http';
+import type { Redis } from 'ioredis';
+import { AccessPolicy } from '../access/AccessPolicy.js';
+import { AnonymousAuthenticator, type Authenticator } from '../auth/Authenticator.js';
+import { OidcAuthenticator } from '../auth/OidcAuthenticator.js';
+import { CatalogIndex } from '../catalog/CatalogIndex.js';
+import { CatalogService } from '../catalog/CatalogService.js';
+import type { CatalogStore } from '../catalog/CatalogStore.js';
+import { CursorCodec } from '../catalog/cursor.js';
+import type { Keys } from '../catalog/keys.js';
+import type { GatewayConfig } from '../config/schema.js';
+import type { Logger } from '../observability/logger.js';
+import { createMetrics } from '../observability/metrics.js';
+import { PublishService } from '../publish/PublishService.js';
+import { ServerSchemaValidator } from '../publish/schemaValidator.js';
+import { RegistryService } from '../sync/RegistryService.js';
+import type { SyncQueue } from '../sync/SyncQueue.js';
+import type { SyncStatusStore } from '../sync/SyncStatusStore.js';
+import { createApp } from './app.js';
+
+/** What the API role needs from the process. */
+export interface ApiDeps {
+  config: GatewayConfig;
+  logger: Logger;
+  redis: Redis;
+  keys: Keys;
+  store: CatalogStore;
+  status: SyncStatusStore;
+  queue: SyncQueue;
+  /** Replaces the authenticator built from `auth` (tests). */
+  authenticator?: Authenticator;
+  env: NodeJS.ProcessEnv;
+}
+
+/** A listening API. */
+export interface RunningApi {
+  server: Server;
+  url: string;
+  index: CatalogIndex;
+}
+
+/** Reads the fleet-wide cursor secret, creating it once. */
+async function cursorSecret(redis: Redis, keys: Keys): Promise<Buffer> {
+  await redis.set(keys.secret, randomBytes(32).toString('base64'), 'NX');
+  const value = await redis.get(keys.secret);
+  return Buffer.from(value as string, 'base64');
+}
+
+/**
+ * The API role: builds the read model from Redis, the authenticator, the services and the express
+ * app, and listens. Loaded only by processes that serve HTTP, so workers stay small.
+ * @throws when the port is taken.
+ */
+export async function startApi(deps: ApiDeps): Promise<RunningApi> {
+  const { config, logger, redis, keys, store } = deps;
+  let publicUrl = config.server.publicUrl ?? `http://localhost:${config.server.port}`;
+  const authenticator =
+    deps.authenticator ?? (config.auth.mode === 'none' ? new AnonymousAuthenticator() : new OidcAuthenticator(config, () => publicUrl, logger, deps.env));
+  if (authenticator instanceof OidcAuthenticator) await authenticator.init();
+
+  const registryNames = config.registries.map((r) => r.name);
+  const index = new CatalogIndex(store, registryNames, logger);
+  await index.load();
+  const access = new AccessPolicy(config.access, registryNames);
+  const catalog = new CatalogService(index, store, new CursorCodec(await cursorSecret(redis, keys)));
+  const registries = new RegistryService(config.registries, deps.status, {
+    trigger: (registry, { full }) => deps.queue.enqueue(registry.name, full),
+    nextRuns: () => deps.queue.nextRuns(),
+  });
+  const publisher = new PublishService(config.registries, config.publish, index, store, new ServerSchemaValidator(), logger);
+  const app = createApp({
+    config,
+    logger,
+    redis,
+    catalog,
+    registries,
+    publisher,
+    access,
+    authenticator,
+    metrics: createMetrics(),
+    ...(authenticator instanceof OidcAuthenticator
+      ? { wellKnown: { ...(config.server.publicUrl ? { publicUrl: config.server.publicUrl } : {}), issuers: authenticator.issuers, scopesSupported: config.auth.scopesSupported } }
+      : {}),
+  });
+  const server = await new Promise<Server>((resolve, reject) => {
+    const s = app.listen(config.server.port, config.server.host, () => resolve(s));
+    s.once('error', reject);
+  });
+  server.keepAliveTimeout = 65_000;
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.server.port;
+  const url = config.server.publicUrl ?? `http://${config.server.host === '0.0.0.0' ? 'localhost' : config.server.host}:${port}`;
+  publicUrl = url;
+  logger.info('gateway listening', { url, registries: registryNames });
+  return { server, url, index };
+}
