@@ -79,7 +79,19 @@ const next =
     : route === 'detail'
       ? () => `/v0.1/servers/${pick(sample)}/versions/latest`
       : () => `/v0.1/servers?limit=30&cursor=${encodeURIComponent(pick(cursors))}`;
-const r = await measure(base, next, { connections: 32, seconds: 8, runs: 1, headers });
+const heap = async () => {
+  const m = await (await fetch(`${base}/metrics`)).text();
+  const v = (k: string) => Math.round(Number(new RegExp(`^${k} (\\S+)`, 'm').exec(m)?.[1] ?? 0) / 2 ** 20);
+  return `heapUsed ${v('mcpgw_nodejs_heap_size_used_bytes')} heapTotal ${v('mcpgw_nodejs_heap_size_total_bytes')} external ${v('mcpgw_nodejs_external_memory_bytes')} rss ${v('mcpgw_process_resident_memory_bytes')}`;
+};
+console.log('before load:', await heap());
+const rounds = Number(process.env.PROF_ROUNDS ?? 1);
+let r = await measure(base, next, { connections: 32, seconds: 8, runs: 1, headers });
+for (let i = 1; i < rounds; i++) {
+  console.log(`after round ${i}:`, await heap());
+  r = await measure(base, next, { connections: 32, seconds: 8, runs: 1, headers });
+}
+console.log('after load:', await heap());
 console.log(`${route}: ${Math.round(r.rps)} req/s p50 ${r.p50} p99 ${r.p99}; API RSS ${JSON.stringify(rssOf(api.pid as number))}`);
 const metrics = await (await fetch(`${base}/metrics`)).text();
 console.log(metrics.split('\n').filter((l) => /^mcpgw_(process_resident|nodejs_heap_size_(used|total)|nodejs_external_memory|nodejs_heap_space_size_used_bytes)/.test(l)).join('\n'));

@@ -3,25 +3,25 @@ import type { CatalogStore } from './CatalogStore.js';
 import { compareStrings, sortedInsert, sortedRemove } from './sortedStrings.js';
 import type { VersionRecord } from './types.js';
 
-/**
- * What the read model keeps of one version: only what filtering and ordering need. Served
- * metadata (timestamps as published, status message, ...) is read from Redis with the body, so
- * memory stays small at hundreds of thousands of versions.
- */
-export interface IndexedRecord {
-  readonly version: string;
-  readonly deleted: boolean;
-  readonly isLatest: boolean;
-  /** The gateway's change time (`updatedAt`), for `updated_since`. */
-  readonly updatedMs: number;
-  /** `publishedAt`, for the newest-first order of `/versions`. */
-  readonly publishedMs: number;
-}
+/** Flag bits of a version in {@link IndexedName.flags}. */
+export const DELETED = 1;
+export const LATEST = 2;
 
-/** One name in one registry. */
+/**
+ * One name in one registry, as the read model keeps it: only what filtering and ordering need, as
+ * parallel arrays (no object per version; timestamps in a packed double array) so hundreds of
+ * thousands of versions stay small and cheap for the garbage collector. Served metadata is read
+ * from Redis with the body.
+ */
 export interface IndexedName {
-  /** Versions sorted by version string (plain string order). */
-  readonly records: readonly IndexedRecord[];
+  /** Versions sorted by plain string order. */
+  readonly versions: readonly string[];
+  /** Per version `i`: `[2i]` the gateway's change time (`updatedAt`, ms), `[2i+1]` `publishedAt` (ms). */
+  readonly times: readonly number[];
+  /** Per version: {@link DELETED} | {@link LATEST} bits. */
+  readonly flags: readonly number[];
+  /** Index of the latest version, or -1. */
+  readonly latest: number;
   /** Lower-cased title and description of the latest version, for `search`. */
   readonly text: string;
 }
@@ -42,12 +42,35 @@ const BATCH = 5000;
 /** Past this many membership changes in one refresh, re-sort instead of splicing. */
 const RESORT_THRESHOLD = 2000;
 
-function toIndexed(records: VersionRecord[]): IndexedName {
-  const compact = records
-    .map((r): IndexedRecord => ({ version: r.version, deleted: r.status === 'deleted', isLatest: r.isLatest, updatedMs: Date.parse(r.updatedAt), publishedMs: Date.parse(r.publishedAt) }))
-    .sort((a, b) => compareStrings(a.version, b.version));
-  const latest = records.find((r) => r.isLatest) ?? records[0];
-  return { records: compact, text: latest?.text ?? '' };
+/**
+ * Interns strings so one copy serves every holder: the same few hundred version strings recur
+ * across hundreds of thousands of versions, and mirrored registries repeat names and texts.
+ */
+class StringPool {
+  private readonly pool = new Map<string, string>();
+
+  intern(s: string): string {
+    const hit = this.pool.get(s);
+    if (hit !== undefined) return hit;
+    this.pool.set(s, s);
+    return s;
+  }
+}
+
+function toIndexed(records: VersionRecord[], pool: StringPool): IndexedName {
+  const sorted = [...records].sort((a, b) => compareStrings(a.version, b.version));
+  // Exact-length arrays (push would leave growth slack on every name).
+  const versions = sorted.map((r) => pool.intern(r.version));
+  const flags = sorted.map((r) => (r.status === 'deleted' ? DELETED : 0) | (r.isLatest ? LATEST : 0));
+  const times = new Array<number>(2 * sorted.length);
+  let latest = -1;
+  sorted.forEach((r, i) => {
+    times[2 * i] = Date.parse(r.updatedAt);
+    times[2 * i + 1] = Date.parse(r.publishedAt);
+    if (r.isLatest) latest = i;
+  });
+  const textOf = sorted[latest] ?? sorted[0];
+  return { versions, times, flags, latest, text: pool.intern(textOf?.text ?? '') };
 }
 
 /**
@@ -58,6 +81,7 @@ function toIndexed(records: VersionRecord[]): IndexedName {
  */
 export class CatalogIndex {
   private regs: MutableRegistry[] = [];
+  private pool = new StringPool();
   private union: string[] = [];
   private holders = new Map<string, number[]>();
   private lastId = '0-0';
@@ -101,7 +125,7 @@ export class CatalogIndex {
   /** Total versions held by registry `i`. */
   versionCount(i: number): number {
     let n = 0;
-    for (const entry of (this.regs[i] as MutableRegistry).byName.values()) n += entry.records.length;
+    for (const entry of (this.regs[i] as MutableRegistry).byName.values()) n += entry.versions.length;
     return n;
   }
 
@@ -111,12 +135,14 @@ export class CatalogIndex {
     const position = await this.store.changePosition();
     const regs: MutableRegistry[] = this.registries.map(() => ({ names: [], byName: new Map() }));
     const holders = new Map<string, number[]>();
+    const pool = new StringPool();
     for (let i = 0; i < this.registries.length; i++) {
       const reg = regs[i] as MutableRegistry;
       for await (const chunk of this.store.scanRegistry(this.registries[i] as string)) {
-        for (const [name, records] of chunk) {
+        for (const [rawName, records] of chunk) {
           if (records.length === 0) continue;
-          reg.byName.set(name, toIndexed(records));
+          const name = pool.intern(rawName);
+          reg.byName.set(name, toIndexed(records, pool));
           reg.names.push(name);
           const h = holders.get(name);
           if (h) h.push(i);
@@ -126,6 +152,7 @@ export class CatalogIndex {
       reg.names.sort(compareStrings);
     }
     this.regs = regs;
+    this.pool = pool;
     this.holders = holders;
     this.union = [...holders.keys()].sort(compareStrings);
     this.lastId = position.id;
@@ -193,11 +220,12 @@ export class CatalogIndex {
     }
   }
 
-  private setName(i: number, name: string, records: VersionRecord[], deferSort: boolean): void {
+  private setName(i: number, rawName: string, records: VersionRecord[], deferSort: boolean): void {
     const reg = this.regs[i] as MutableRegistry;
+    const name = this.pool.intern(rawName);
     const had = reg.byName.has(name);
     if (records.length > 0) {
-      reg.byName.set(name, toIndexed(records));
+      reg.byName.set(name, toIndexed(records, this.pool));
       if (had) return;
       const h = this.holders.get(name);
       if (h) {

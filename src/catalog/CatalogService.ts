@@ -101,7 +101,7 @@ export class CatalogService {
 
   private async render(view: CallerView, rows: readonly Row[]): Promise<{ chunks: Buffer[]; count: number }> {
     const entries = await this.store.getEntries(
-      rows.map((r) => ({ registry: this.index.registries[r.registry] as string, name: r.name, version: r.record.version })),
+      rows.map((r) => ({ registry: this.index.registries[r.registry] as string, name: r.name, version: r.version })),
     );
     const chunks: Buffer[] = [];
     let count = 0;

@@ -1,5 +1,5 @@
 import type { CallerView } from '../access/AccessPolicy.js';
-import type { CatalogIndex, IndexedName, IndexedRecord } from './CatalogIndex.js';
+import { DELETED, LATEST, type CatalogIndex, type IndexedName } from './CatalogIndex.js';
 import type { CursorPosition } from './cursor.js';
 import { lowerBound } from './sortedStrings.js';
 
@@ -21,7 +21,7 @@ export interface ListFilter {
 export interface Row {
   registry: number;
   name: string;
-  record: IndexedRecord;
+  version: string;
 }
 
 /** A page of rows and, when more exist, the position to continue after. */
@@ -53,10 +53,11 @@ export function alsoIn(index: CatalogIndex, view: CallerView, owner: number, nam
   return index.holdersOf(name).filter((i) => i !== owner && view.registries.includes(i) && view.canSee(i, name));
 }
 
-function rowMatches(r: IndexedRecord, f: ListFilter): boolean {
-  if (!f.includeDeleted && r.deleted) return false;
-  if (f.version !== undefined && (f.version === 'latest' ? !r.isLatest : r.version !== f.version)) return false;
-  if (f.updatedSinceMs !== undefined && !(r.updatedMs > f.updatedSinceMs)) return false;
+function rowMatches(e: IndexedName, k: number, f: ListFilter): boolean {
+  const flags = e.flags[k] as number;
+  if (!f.includeDeleted && flags & DELETED) return false;
+  if (f.version !== undefined && (f.version === 'latest' ? !(flags & LATEST) : e.versions[k] !== f.version)) return false;
+  if (f.updatedSinceMs !== undefined && !((e.times[2 * k] as number) > f.updatedSinceMs)) return false;
   return true;
 }
 
@@ -81,14 +82,15 @@ export function listRows(index: CatalogIndex, view: CallerView, scope: Scope, fi
     const entry = index.registry(owner).byName.get(name);
     if (!entry || !nameMatches(name, entry, filter.search)) continue;
     const skipUpTo = after && after.name === name ? after.version : undefined;
-    for (const record of entry.records) {
-      if (skipUpTo !== undefined && record.version <= skipUpTo) continue;
-      if (!rowMatches(record, filter)) continue;
+    for (let k = 0; k < entry.versions.length; k++) {
+      const version = entry.versions[k] as string;
+      if (skipUpTo !== undefined && version <= skipUpTo) continue;
+      if (!rowMatches(entry, k, filter)) continue;
       if (rows.length === limit) {
         const last = rows[rows.length - 1] as Row;
-        return { rows, next: { name: last.name, version: last.record.version } };
+        return { rows, next: { name: last.name, version: last.version } };
       }
-      rows.push({ registry: owner, name, record });
+      rows.push({ registry: owner, name, version });
     }
   }
   return { rows };
@@ -102,19 +104,23 @@ export function listRows(index: CatalogIndex, view: CallerView, scope: Scope, fi
 export function listVersions(index: CatalogIndex, view: CallerView, scope: Scope, name: string, includeDeleted: boolean): Row[] | undefined {
   const owner = resolveOwner(index, view, scope, name);
   if (owner === undefined) return undefined;
-  const records = (index.registry(owner).byName.get(name)?.records ?? []).filter((r) => includeDeleted || !r.deleted);
-  if (records.length === 0) return undefined;
-  return [...records]
-    .sort((a, b) => b.publishedMs - a.publishedMs || (a.version < b.version ? 1 : a.version > b.version ? -1 : 0))
-    .map((record) => ({ registry: owner, name, record }));
+  const entry = index.registry(owner).byName.get(name);
+  if (!entry) return undefined;
+  const picked: number[] = [];
+  for (let k = 0; k < entry.versions.length; k++) if (includeDeleted || !((entry.flags[k] as number) & DELETED)) picked.push(k);
+  if (picked.length === 0) return undefined;
+  const published = (k: number) => entry.times[2 * k + 1] as number;
+  // Newest publishedAt first; versions are sorted ascending, so a tie puts the higher version first.
+  return picked.sort((a, b) => published(b) - published(a) || b - a).map((k) => ({ registry: owner, name, version: entry.versions[k] as string }));
 }
 
 /** One version (or `latest`) of `name`, or undefined when not visible. */
 export function findVersion(index: CatalogIndex, view: CallerView, scope: Scope, name: string, version: string, includeDeleted: boolean): Row | undefined {
   const owner = resolveOwner(index, view, scope, name);
   if (owner === undefined) return undefined;
-  const records = index.registry(owner).byName.get(name)?.records ?? [];
-  const record = version === 'latest' ? records.find((r) => r.isLatest) : records.find((r) => r.version === version);
-  if (!record || (!includeDeleted && record.deleted)) return undefined;
-  return { registry: owner, name, record };
+  const entry = index.registry(owner).byName.get(name);
+  if (!entry) return undefined;
+  const k = version === 'latest' ? entry.latest : entry.versions.indexOf(version);
+  if (k < 0 || (!includeDeleted && (entry.flags[k] as number) & DELETED)) return undefined;
+  return { registry: owner, name, version: entry.versions[k] as string };
 }
