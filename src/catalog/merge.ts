@@ -112,13 +112,12 @@ export function mergeName(existing: readonly VersionRecord[], incoming: readonly
 }
 
 /**
- * Removes `versions` from a name's records, recomputing isLatest; records whose isLatest flips get
- * the new change time.
+ * Recomputes isLatest over `records` (mutated in place); a record whose flag flips gets the new
+ * change time, so `updated_since` pollers see the flip.
  */
-export function dropVersions(existing: readonly VersionRecord[], versions: ReadonlySet<string>, now: string): NameMerge {
-  const kept = existing.filter((r) => !versions.has(r.version)).map((r) => ({ ...r }));
-  const latest = pickLatest(kept);
-  for (const r of kept) {
+export function reflagLatest(records: VersionRecord[], now: string): void {
+  const latest = pickLatest(records);
+  for (const r of records) {
     const isLatest = r === latest;
     if (r.isLatest !== isLatest) {
       r.isLatest = isLatest;
@@ -126,6 +125,12 @@ export function dropVersions(existing: readonly VersionRecord[], versions: Reado
       r.syncedAt = now;
     }
   }
+}
+
+/** Removes `versions` from a name's records, recomputing isLatest. */
+export function dropVersions(existing: readonly VersionRecord[], versions: ReadonlySet<string>, now: string): NameMerge {
+  const kept = existing.filter((r) => !versions.has(r.version)).map((r) => ({ ...r }));
+  reflagLatest(kept, now);
   const removed = existing.filter((r) => versions.has(r.version)).map((r) => r.version);
   return { records: kept, bodies: new Map(), removed, changed: removed.length > 0 };
 }

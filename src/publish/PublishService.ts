@@ -2,10 +2,9 @@ import type { CallerView } from '../access/AccessPolicy.js';
 import type { Principal } from '../access/principal.js';
 import type { CatalogIndex } from '../catalog/CatalogIndex.js';
 import type { CatalogStore } from '../catalog/CatalogStore.js';
-import { mergeName, type NameMerge } from '../catalog/merge.js';
+import { mergeName, reflagLatest, type NameMerge } from '../catalog/merge.js';
 import { guardStore } from '../catalog/storeUnavailable.js';
 import type { ServerJson, ServerStatus, VersionRecord } from '../catalog/types.js';
-import { pickLatest } from '../catalog/versionOrder.js';
 import type { GatewayConfig, RegistryConfig } from '../config/schema.js';
 import { ConflictError, ForbiddenError, InputError, MethodNotAllowedError, NotFoundError, NotImplementedError, ValidationError } from '../errors.js';
 import type { Logger } from '../observability/logger.js';
@@ -187,14 +186,7 @@ function restatus(records: readonly VersionRecord[], versions: ReadonlySet<strin
     else delete updated.statusMessage;
     return updated;
   });
-  const latest = pickLatest(next);
-  for (const r of next) {
-    const isLatest = r === latest;
-    if (r.isLatest !== isLatest) {
-      r.isLatest = isLatest;
-      r.updatedAt = now;
-    }
-  }
+  reflagLatest(next, now);
   return { records: next, bodies: new Map(), removed: [], changed: true };
 }
 
