@@ -21,18 +21,19 @@ const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 
 const OFFICIAL_META_KEY = "io.modelcontextprotocol.registry/official";
 
-// How many legacy entries (in name order) go into curated.json.
+// Legacy entries (in name order) that go into curated.json: every other one of the first
+// 2 * CURATED_LEGACY_COUNT, so the first page of the aggregated list mixes both registries.
 const CURATED_LEGACY_COUNT = 40;
-// Legacy entries in curated.json that are marked deprecated (must be among the first CURATED_LEGACY_COUNT).
+// Legacy entries in curated.json that are marked deprecated (added to curated if not picked).
 const DEPRECATED = {
   "io.github.apache/iotdb":
     "Superseded by io.github.apache/iotdb-mcp-server, the vendor's dedicated MCP server; see its repository.",
   "io.github.aws-samples/sample-mcp-server-s3":
     "Superseded by the vendor's official server; see its repository.",
 };
-// Synthetic extra versions in community.json: the first EXTRA_VERSIONS_COUNT legacy entries in name order,
-// starting at EXTRA_VERSIONS_OFFSET, get EXTRA_VERSIONS; every PRERELEASE_EVERY-th of them also gets PRERELEASE.
-const EXTRA_VERSIONS_OFFSET = 40;
+// Synthetic extra versions in community.json: the first EXTRA_VERSIONS_COUNT legacy entries in name order
+// that are NOT in curated.json (so they show in the aggregated view) get EXTRA_VERSIONS; every
+// PRERELEASE_EVERY-th of them also gets PRERELEASE.
 const EXTRA_VERSIONS_COUNT = 25;
 const EXTRA_VERSIONS = ["0.9.0", "1.0.0"];
 const PRERELEASE = "1.1.0-beta.1";
@@ -122,10 +123,15 @@ if (!Array.isArray(seed) || !Array.isArray(legacy)) throw new Error("reference s
 const legacySorted = [...legacy].sort(byNameThenVersion);
 
 // ---- curated.json ------------------------------------------------------------------------------------------
-const curatedLegacy = legacySorted.slice(0, CURATED_LEGACY_COUNT);
+const curatedLegacy = legacySorted.slice(0, 2 * CURATED_LEGACY_COUNT).filter((_, i) => i % 2 === 1);
 for (const name of Object.keys(DEPRECATED)) {
-  if (!curatedLegacy.some((s) => s.name === name)) throw new Error(`deprecated entry ${name} is not in curated`);
+  if (curatedLegacy.some((s) => s.name === name)) continue;
+  const entry = legacySorted.find((s) => s.name === name);
+  if (!entry) throw new Error(`deprecated entry ${name} is not in the legacy seed`);
+  curatedLegacy.push(entry);
 }
+curatedLegacy.sort(byNameThenVersion);
+const curatedNames = new Set(curatedLegacy.map((s) => s.name));
 
 // Publish order: the legacy entries first (they are older), then seed.json in file order, so airtable 1.7.3
 // is published after 1.7.2.
@@ -166,10 +172,11 @@ const curated = { servers: curatedServers, metadata: { count: curatedServers.len
 
 // ---- community.json ----------------------------------------------------------------------------------------
 const community = [];
-legacySorted.forEach((server, i) => {
+let extraIndex = 0;
+legacySorted.forEach((server) => {
   community.push(server);
-  const k = i - EXTRA_VERSIONS_OFFSET;
-  if (k < 0 || k >= EXTRA_VERSIONS_COUNT) return;
+  if (curatedNames.has(server.name) || extraIndex >= EXTRA_VERSIONS_COUNT) return;
+  const k = extraIndex++;
   const versions = [...EXTRA_VERSIONS, ...(k % PRERELEASE_EVERY === 0 ? [PRERELEASE] : [])];
   // Same body, only "version" replaced (spreading keeps the original key order).
   for (const version of versions) community.push({ ...server, version });
