@@ -8,6 +8,7 @@ import { Keys } from './catalog/keys.js';
 import { createRedis, waitForRedis } from './catalog/redisClient.js';
 import type { FileRegistryConfig, GatewayConfig, UpstreamRegistryConfig } from './config/schema.js';
 import type { Logger } from './observability/logger.js';
+import { redactUrl } from './observability/redact.js';
 import { FileRegistrySource } from './sync/FileRegistrySource.js';
 import { SyncQueue } from './sync/SyncQueue.js';
 import { SyncStatusStore } from './sync/SyncStatusStore.js';
@@ -142,15 +143,4 @@ export async function startGateway(options: StartOptions): Promise<GatewayHandle
   if (worker) handle.worker = worker;
   if (api) Object.assign(handle, api);
   return handle;
-}
-
-/** A Redis URL without its password, for messages. */
-export function redactUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password) u.password = '***';
-    return u.toString();
-  } catch {
-    return 'the configured Redis URL';
-  }
 }

@@ -15,6 +15,8 @@ export interface CallerView {
   canSee(i: number, name: string): boolean;
   /** True when the caller may publish or edit `name` in (managed) registry `i`. */
   canPublish(i: number, name: string): boolean;
+  /** True when some rule grants this caller `publish` patterns in registry `i`. */
+  hasPublishRules(i: number): boolean;
 }
 
 interface NameGrant {
@@ -37,8 +39,8 @@ function grantAllows(g: NameGrant, name: string): boolean {
 
 /**
  * Compiles `access` config once; `viewFor` answers per caller (cached per group set).
- * With no rules at all every caller sees everything (the keyless demo default); otherwise a caller
- * sees the union of the rules whose groups it is in.
+ * With no rules at all every caller sees everything (with auth on: every authenticated caller);
+ * otherwise a caller sees the union of the rules whose groups it is in.
  */
 export class AccessPolicy {
   private readonly rules: CompiledRule[];
@@ -46,7 +48,16 @@ export class AccessPolicy {
   private readonly cache = new Map<string, CallerView>();
   private readonly everything: number[];
 
-  constructor(access: GatewayConfig['access'], registryNames: readonly string[]) {
+  /**
+   * @param openWithoutRules with no rules at all, may anonymous callers see everything? True for
+   * `auth.mode: none` (the keyless demo default); with auth on, no rules means "every
+   * authenticated caller sees everything" and anonymous callers see nothing.
+   */
+  constructor(
+    access: GatewayConfig['access'],
+    registryNames: readonly string[],
+    private readonly openWithoutRules = true,
+  ) {
     this.admins = new Set(access.admins);
     this.everything = registryNames.map((_, i) => i);
     this.rules = access.rules.map((rule) => {
@@ -85,9 +96,10 @@ export class AccessPolicy {
       for (const i of rule.registries) publishGrants.set(i, [...(publishGrants.get(i) ?? []), rule.publish]);
     }
     const canPublish = (i: number, name: string) => admin || (publishGrants.get(i)?.some((re) => re.test(name)) ?? false);
+    const hasPublishRules = (i: number) => publishGrants.has(i);
 
-    if (admin || this.rules.length === 0) {
-      return { admin, registries: this.everything, canSee: () => true, canPublish };
+    if (admin || (this.rules.length === 0 && (this.openWithoutRules || !principal.anonymous))) {
+      return { admin, registries: this.everything, canSee: () => true, canPublish, hasPublishRules };
     }
     const grants = new Map<number, NameGrant[]>();
     for (const rule of matching) {
@@ -100,6 +112,7 @@ export class AccessPolicy {
       registries: [...grants.keys()].sort((a, b) => a - b),
       canSee: (i, name) => open.has(i) || (grants.get(i)?.some((g) => grantAllows(g, name)) ?? false),
       canPublish,
+      hasPublishRules,
     };
   }
 }

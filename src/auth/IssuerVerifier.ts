@@ -157,7 +157,8 @@ export class IssuerVerifier {
     const aud = claims.aud;
     const audList = Array.isArray(aud) ? aud : typeof aud === 'string' ? [aud] : [];
     const exp = typeof response.exp === 'number' ? response.exp * 1000 : undefined;
-    const active = response.active === true && (exp === undefined || exp > now) && (audList.length === 0 || audList.some((a) => this.audiences.includes(String(a))));
+    // The token must be meant for this gateway: a token without an audience is refused too.
+    const active = response.active === true && (exp === undefined || exp > now) && audList.some((a) => this.audiences.includes(String(a)));
     if (!active) {
       this.cache.set(token, null, now + INACTIVE_CACHE_MS);
       return undefined;

@@ -91,7 +91,7 @@ export class CatalogService {
   async getStored(registry: string, name: string, version: string): Promise<Buffer> {
     const i = this.index.indexOf(registry);
     if (i === undefined) throw new NotFoundError(SERVER_NOT_FOUND);
-    const only: CallerView = { admin: false, registries: [i], canSee: () => true, canPublish: () => false };
+    const only: CallerView = { admin: false, registries: [i], canSee: () => true, canPublish: () => false, hasPublishRules: () => false };
     return this.getVersion(only, { kind: 'registry', index: i }, name, version, true);
   }
 

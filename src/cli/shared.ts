@@ -2,7 +2,7 @@ import { Keys } from '../catalog/keys.js';
 import { createRedis, waitForRedis } from '../catalog/redisClient.js';
 import { loadConfig, resolveConfigPath } from '../config/loader.js';
 import type { GatewayConfig } from '../config/schema.js';
-import { redactUrl } from '../main.js';
+import { redactUrl } from '../observability/redact.js';
 import type { SyncStatus } from '../sync/SyncStatusStore.js';
 
 /** Loads the configuration named by `--config` (or GATEWAY_CONFIG). */
@@ -24,7 +24,7 @@ export async function withRedis<T>(config: GatewayConfig, fn: (keys: Keys, redis
   }
 }
 
-function ago(iso?: string): string {
+function ago(iso?: string | null): string {
   if (!iso) return '-';
   const s = Math.round((Date.now() - Date.parse(iso)) / 1000);
   if (s < 60) return `${s}s ago`;

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { ConfigError } from '../errors.js';
+import { crossCheck } from './crossChecks.js';
 import { formatPath } from './formatPath.js';
 import { interpolateEnv } from './interpolate.js';
 import { configSchema, oidcIssuers, type GatewayConfig } from './schema.js';
@@ -46,7 +47,16 @@ export function parseConfig(raw: unknown, source: string, env: NodeJS.ProcessEnv
   if (interpolationProblems.length > 0) throw new ConfigError(source, interpolationProblems);
   const withEnv = applyEnvOverrides(interpolated, env);
   const result = configSchema.safeParse(withEnv);
-  if (!result.success) throw new ConfigError(source, formatIssues(result.error.issues));
+  if (!result.success) {
+    // zod skips the cross-field checks when anything else failed; run them on the raw data so
+    // every problem is listed at once.
+    const problems = formatIssues(result.error.issues);
+    for (const p of crossCheck(withEnv)) {
+      const line = `${formatPath(p.path)}: ${p.message}`;
+      if (!problems.includes(line)) problems.push(line);
+    }
+    throw new ConfigError(source, problems);
+  }
   const config = result.data;
 
   const problems: string[] = [];

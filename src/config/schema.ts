@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { crossCheck } from './crossChecks.js';
 import { parseDuration } from './duration.js';
 
 /**
@@ -202,34 +203,7 @@ export const configSchema = z
   })
   .strict()
   .superRefine((cfg, ctx) => {
-    const seen = new Map<string, number>();
-    cfg.registries.forEach((r, i) => {
-      const first = seen.get(r.name);
-      if (first !== undefined) {
-        ctx.addIssue({ code: 'custom', path: ['registries', i, 'name'], message: `duplicate registry name "${r.name}" (also registries[${first}])` });
-      } else seen.set(r.name, i);
-    });
-    if (cfg.api.defaultPageSize > cfg.api.maxPageSize) {
-      ctx.addIssue({ code: 'custom', path: ['api', 'defaultPageSize'], message: `must not exceed api.maxPageSize (${cfg.api.maxPageSize})` });
-    }
-    const def = cfg.publish.defaultRegistry;
-    if (def !== undefined) {
-      const target = cfg.registries.find((r) => r.name === def);
-      if (!target) ctx.addIssue({ code: 'custom', path: ['publish', 'defaultRegistry'], message: `no registry named "${def}"` });
-      else if (target.type !== 'managed') {
-        ctx.addIssue({ code: 'custom', path: ['publish', 'defaultRegistry'], message: `"${def}" is a ${target.type} registry; only managed registries accept publishes` });
-      }
-    }
-    if (cfg.auth.mode === 'oidc' && !cfg.auth.oidc) {
-      ctx.addIssue({ code: 'custom', path: ['auth', 'oidc'], message: 'required when auth.mode is oidc' });
-    }
-    cfg.access.rules.forEach((rule, i) => {
-      rule.registries.forEach((pattern, j) => {
-        if (!pattern.includes('*') && !seen.has(pattern)) {
-          ctx.addIssue({ code: 'custom', path: ['access', 'rules', i, 'registries', j], message: `no registry named "${pattern}"` });
-        }
-      });
-    });
+    for (const p of crossCheck(cfg)) ctx.addIssue({ code: 'custom', path: p.path, message: p.message });
   });
 
 /** Parsed, defaulted configuration. Durations are milliseconds. */

@@ -80,7 +80,7 @@ export async function startApi(deps: ApiDeps): Promise<RunningApi> {
   const index = new CatalogIndex(store, registryNames, logger);
   await index.load();
   collectLoadGarbage();
-  const access = new AccessPolicy(config.access, registryNames);
+  const access = new AccessPolicy(config.access, registryNames, config.auth.mode === 'none');
   const catalog = new CatalogService(index, store, new CursorCodec(await cursorSecret(redis, keys)));
   const registries = new RegistryService(config.registries, deps.status, {
     trigger: (registry, { full }) => deps.queue.enqueue(registry.name, full),

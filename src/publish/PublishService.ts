@@ -45,17 +45,19 @@ export class PublishService {
   ) {}
 
   /**
-   * The managed registry a write targets.
+   * The managed registry a write targets. A registry the caller may not see is "not found", exactly
+   * like one that does not exist; only then is its type revealed.
    * @throws NotImplementedError for `POST /v0.1/publish` without `publish.defaultRegistry`;
-   * NotFoundError for an unknown registry; MethodNotAllowedError for a non-managed one.
+   * NotFoundError for an unknown or invisible registry; MethodNotAllowedError for a non-managed one.
    */
-  target(registryName: string | undefined): string {
+  target(view: CallerView, registryName: string | undefined): string {
     const name = registryName ?? this.publishConfig.defaultRegistry;
     if (name === undefined) {
       throw new NotImplementedError('No default registry for publishing is configured (publish.defaultRegistry). Publish to a managed registry with POST /{registryName}/v0.1/publish.');
     }
     const registry = this.registries.find((r) => r.name === name);
-    if (!registry) throw new NotFoundError(`Registry "${name}" not found.`);
+    const i = this.registries.findIndex((r) => r.name === name);
+    if (!registry || !view.registries.includes(i)) throw new NotFoundError(`Registry "${name}" not found.`);
     if (registry.type !== 'managed') {
       throw new MethodNotAllowedError(`Registry "${name}" is a ${registry.type} registry and is read-only here: only managed registries accept publishes and edits.`);
     }
@@ -67,6 +69,10 @@ export class PublishService {
     if (!writer.authEnabled) {
       if (!this.publishConfig.allowAnonymous) {
         throw new ForbiddenError('Writes to managed registries are disabled because authentication is off (auth.mode: none). Turn on auth, or set publish.allowAnonymous: true (demos only).');
+      }
+      // Anonymous writers are still bound by `publish` patterns when rules grant $anonymous any.
+      if (writer.view.hasPublishRules(i) && !writer.view.canPublish(i, name)) {
+        throw new ForbiddenError(`Anonymous callers may not publish or edit "${name}" in registry "${registry}": it matches none of the $anonymous publish patterns.`);
       }
       return;
     }

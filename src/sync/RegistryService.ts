@@ -1,6 +1,7 @@
 import type { CallerView } from '../access/AccessPolicy.js';
 import type { RegistryConfig } from '../config/schema.js';
 import { ConflictError, NotFoundError, NotImplementedError } from '../errors.js';
+import { redactUrl } from '../observability/redact.js';
 import type { SyncStatus, SyncStatusStore } from './SyncStatusStore.js';
 
 /** A registry as served by the admin routes. */
@@ -57,7 +58,7 @@ export class RegistryService {
         syncStatus,
       };
       if (r.description) summary.description = r.description;
-      if (r.type === 'upstream') summary.url = r.url;
+      if (r.type === 'upstream') summary.url = redactUrl(r.url);
       const record = records.get(r.name);
       if (record) {
         summary.createdAt = record.createdAt;

@@ -9,9 +9,9 @@ export type SyncPhase = 'pending' | 'syncing' | 'complete' | 'failed';
 export interface SyncStatus {
   phase: SyncPhase;
   /** When the last run started. */
-  lastAttempt?: string;
+  lastAttempt?: string | null;
   /** When the last successful run finished. */
-  lastSyncTime?: string;
+  lastSyncTime?: string | null;
   /** Consecutive failed runs (0 after a success). */
   attemptCount: number;
   /** Server names held (from the index's counters; not stored in the status record). */
@@ -19,7 +19,7 @@ export interface SyncStatus {
   /** Versions held (idem). */
   versionCount: number;
   /** Human-readable outcome or failure reason. */
-  message?: string;
+  message?: string | null;
   /** `full`, `incremental` or `file` (a file reload). */
   lastRunMode?: string;
   /** Names whose served data changed in the last run. */
@@ -89,7 +89,8 @@ export class SyncStatusStore {
     const counts = (replies[1]?.[1] ?? []) as Array<string | null>;
     names.forEach((n, i) => {
       const stored = values[i] ? (JSON.parse(values[i] as string) as SyncStatus) : { phase: 'pending' as const, attemptCount: 0 };
-      out.set(n, { ...stored, serverCount: Number(counts[2 * i] ?? 0), versionCount: Number(counts[2 * i + 1] ?? 0) });
+      // The documented keys are always present; null means "not yet".
+      out.set(n, { lastAttempt: null, lastSyncTime: null, message: null, ...stored, serverCount: Number(counts[2 * i] ?? 0), versionCount: Number(counts[2 * i + 1] ?? 0) });
     });
     return out;
   }

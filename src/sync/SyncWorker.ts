@@ -21,7 +21,7 @@ export interface SyncWorkerDeps {
 /** What a job returns (kept in BullMQ's job record). */
 export interface SyncJobResult {
   registry: string;
-  outcome: 'done' | 'skipped' | 'unknown-registry';
+  outcome: 'done' | 'unknown-registry';
   phase?: SyncStatus['phase'];
   message?: string;
 }
@@ -62,7 +62,9 @@ export class SyncWorker {
       this.deps.logger.info('sync job for a registry that is not configured (or has nothing to sync); ignored', { registry });
       return { registry, outcome: 'unknown-registry' };
     }
-    if (!status) return { registry, outcome: 'skipped', message: 'another worker is syncing this registry' };
+    // Another run holds the registry's lock: fail this attempt so BullMQ retries it after its backoff
+    // (a "sync now", or a forced full sync, must not be dropped just because a scheduled run was busy).
+    if (!status) throw new Error(`another worker is syncing ${registry}; this job will be retried`);
     const result: SyncJobResult = { registry, outcome: 'done', phase: status.phase };
     if (status.message) result.message = status.message;
     return result;

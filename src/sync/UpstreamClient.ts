@@ -120,7 +120,8 @@ export class UpstreamClient {
       }
 
       if (status >= 200 && status < 300) return this.parse(body);
-      if ((status === 400 || status === 422) && query.updatedSince) throw new UpdatedSinceRejected(status);
+      // Only the first page tells whether updated_since itself is refused; later 4xx are plain errors.
+      if ((status === 400 || status === 422) && query.updatedSince && !query.cursor) throw new UpdatedSinceRejected(status);
       if (status === 429 || status === 503) {
         const wait = retryAfter ?? this.backoff(attempt);
         if (wait > this.maxRetryAfterMs) throw new UpstreamError(`upstream rate-limited us (HTTP ${status}) and asked to wait ${Math.round(wait / 1000)} s; will retry on the next run`);

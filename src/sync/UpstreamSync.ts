@@ -98,7 +98,10 @@ export class UpstreamSync {
     const lastFull = typeof prev.lastFullSyncTime === 'string' ? Date.parse(prev.lastFullSyncTime) : Number.NaN;
     const fullDue = Number.isNaN(lastFull) || startedAt - lastFull >= this.config.sync.fullInterval;
     const watermark = typeof prev.watermark === 'string' ? prev.watermark : undefined;
-    let mode: 'full' | 'incremental' = options.full || !watermark || fullDue || prev.updatedSinceSupported === false ? 'full' : 'incremental';
+    // A rejection of updated_since is remembered for one fullInterval, then tried again.
+    const rejectedAt = typeof prev.updatedSinceRejectedAt === 'string' ? Date.parse(prev.updatedSinceRejectedAt) : Number.NaN;
+    const skipIncremental = prev.updatedSinceSupported === false && !(startedAt - rejectedAt >= this.config.sync.fullInterval);
+    let mode: 'full' | 'incremental' = options.full || !watermark || fullDue || skipIncremental ? 'full' : 'incremental';
     await status.update(name, { phase: 'syncing', lastAttempt: new Date(startedAt).toISOString(), lastRunMode: mode, message: `${mode} sync in progress` });
 
     try {
@@ -108,7 +111,7 @@ export class UpstreamSync {
       } catch (err) {
         if (!(err instanceof UpdatedSinceRejected)) throw err;
         logger.warn('upstream rejects updated_since; falling back to full syncs', { registry: name, status: err.status });
-        await status.update(name, { updatedSinceSupported: false });
+        await status.update(name, { updatedSinceSupported: false, updatedSinceRejectedAt: new Date().toISOString() });
         mode = 'full';
         walk = await this.walk(mode, undefined, startedAt, options);
       }
@@ -128,6 +131,7 @@ export class UpstreamSync {
         message: `${mode} sync: ${walk.entries} entries in ${walk.pages} page${walk.pages === 1 ? '' : 's'}, ${walk.changed} server${walk.changed === 1 ? '' : 's'} changed${walk.removed ? `, ${walk.removed} removed` : ''}${describeSkipped(walk.skipped, walk.firstSkipped)}`,
       };
       if (mode === 'full') patch.lastFullSyncTime = new Date(startedAt).toISOString();
+      else patch.updatedSinceSupported = true;
       const next = await status.update(name, patch);
       logger.info('upstream sync complete', { registry: name, mode, pages: walk.pages, entries: walk.entries, changed: walk.changed, removed: walk.removed, skipped: walk.skipped, ms: finished - startedAt });
       return next;
@@ -151,7 +155,6 @@ export class UpstreamSync {
     const seenKey = store.keys.syncSeen(name, randomUUID());
     const cursors = new Set<string>();
     const result: WalkResult = { pages: 0, entries: 0, changed: 0, removed: 0, skipped: 0 };
-    const now = new Date(startedAt).toISOString();
     let cursor: string | undefined;
     try {
       do {
@@ -168,7 +171,9 @@ export class UpstreamSync {
         result.skipped += parsed.skipped.length;
         result.firstSkipped ??= parsed.skipped[0];
         const kept = parsed.entries.filter((e) => this.keep(e.server.name));
-        const written = await store.writeNames(name, groupByName(kept), 'upsert', now);
+        // Stamp the time of this write, not of the walk's start: a downstream whose watermark has
+        // already passed the walk's start must still see what this page changes.
+        const written = await store.writeNames(name, groupByName(kept), 'upsert', new Date().toISOString());
         result.changed += written.changedNames;
         if (mode === 'full') {
           // Skipped entries count as seen: one bad page entry must not sweep the last good copy.
@@ -183,7 +188,7 @@ export class UpstreamSync {
         }
         cursor = page.items.length > 0 ? next : undefined;
       } while (cursor);
-      if (mode === 'full') result.removed = await this.sweep(seenKey, now);
+      if (mode === 'full') result.removed = await this.sweep(seenKey, new Date().toISOString());
       return result;
     } finally {
       await redis.del(seenKey).catch(() => undefined);

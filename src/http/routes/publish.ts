@@ -54,21 +54,21 @@ export function publishRoutes(deps: PublishRoutesDeps): Router {
   const render = (registry: string, name: string, version: string) => deps.catalog.getStored(registry, name, version);
 
   const publish = async (req: Request, res: Response) => {
-    const registry = deps.publisher.target((req.params as { registryName?: string }).registryName);
     const w = writer(req);
+    const registry = deps.publisher.target(w.view, (req.params as { registryName?: string }).registryName);
     const { name, version } = await deps.publisher.publish(w, registry, req.body);
     res.type('application/json').send(await render(registry, name, version));
   };
-  router.post('/v0.1/publish', body, async (req, res) => {
+  router.post(['/v0.1/publish', '/v0/publish'], body, async (req, res) => {
     res.locals.route = 'publish.default';
     await publish(req, res);
   });
-  router.post('/:registryName/v0.1/publish', body, async (req, res) => {
+  router.post(['/:registryName/v0.1/publish', '/:registryName/v0/publish'], body, async (req, res) => {
     res.locals.route = 'registry.publish';
     await publish(req, res);
   });
 
-  router.all('/:registryName/v0.1/servers/*path', async (req, res, next) => {
+  router.all(['/:registryName/v0.1/servers/*path', '/:registryName/v0/servers/*path'], async (req, res, next) => {
     if (req.method === 'GET' || req.method === 'HEAD') {
       next();
       return;
@@ -80,7 +80,7 @@ export function publishRoutes(deps: PublishRoutesDeps): Router {
       next();
       return;
     }
-    const registry = deps.publisher.target(registryName);
+    const registry = deps.publisher.target(writer(req).view, registryName);
     if (req.method === 'PATCH' && (parsed.kind === 'versionStatus' || parsed.kind === 'status')) {
       route('status');
       await new Promise<void>((resolve, reject) => body(req, res, (err?: unknown) => (err ? reject(err) : resolve())));

@@ -275,6 +275,25 @@ describe('OIDC without an $anonymous rule', () => {
     await redis?.stop();
   });
 
+  it('with no rules at all, authenticated callers see everything and anonymous ones must authenticate', async () => {
+    const open = await startTestGateway({
+      redisUrl: redis.url,
+      prefix: redis.prefix(),
+      raw: {
+        registries: [{ name: 'r', type: 'file', path: gw.fileSources[0]?.config.path as string, watch: false }],
+        auth: { mode: 'oidc', oidc: { issuer: idp.issuer, audience: idp.audience } },
+      },
+    });
+    try {
+      assert.equal((await open.get('/v0.1/servers')).status, 401);
+      const ok = await open.get('/v0.1/servers', { headers: { Authorization: `Bearer ${await idp.token('alice')}` } });
+      assert.equal(ok.status, 200);
+      assert.equal(((await ok.json()) as { servers: unknown[] }).servers.length, 1);
+    } finally {
+      await open.close();
+    }
+  });
+
   it('anonymous requests get 401 with a challenge instead of an empty catalogue', async () => {
     const r = await gw.get('/v0.1/servers');
     assert.equal(r.status, 401);

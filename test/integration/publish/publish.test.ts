@@ -149,6 +149,7 @@ describe('managed registries: publish, edit, status, delete', () => {
     assert.equal(ro.status, 405);
     assert.match(((await ro.json()) as Problem).detail, /file registry and is read-only/);
     assert.equal((await send('POST', '/nope/v0.1/publish', acme('5.0.3'), 'admin')).status, 404);
+    assert.equal((await send('POST', '/internal/v0/publish', { ...acme('1.0.0'), name: 'com.acme/alias' })).status, 200, '/v0 aliases /v0.1 for writes too');
     assert.equal((await send('PUT', '/v0.1/servers/com.acme%2Ftool/versions/1.0.0', acme('1.0.0'))).status, 405);
   });
 
@@ -242,6 +243,30 @@ describe('managed registries with auth off', () => {
   after(async () => {
     for (const g of started) await g.close();
     await redis?.stop();
+  });
+
+  it('an invisible registry is 404 for writes exactly like a missing one', async () => {
+    const gw = await startTestGateway({
+      redisUrl: redis.url,
+      prefix: redis.prefix(),
+      raw: {
+        registries: [
+          { name: 'open', type: 'managed' },
+          { name: 'hidden', type: 'managed' },
+        ],
+        access: { rules: [{ groups: ['$anonymous'], registries: ['open'] }] },
+        publish: { allowAnonymous: true },
+      },
+    });
+    started.push(gw);
+    const post = (path: string) => gw.get(path, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(acme('1.0.0')) });
+    assert.equal((await post('/open/v0.1/publish')).status, 200);
+    const hidden = await post('/hidden/v0.1/publish');
+    const missing = await post('/missing/v0.1/publish');
+    assert.equal(hidden.status, 404);
+    assert.equal(missing.status, 404);
+    const patch = await gw.get('/hidden/v0.1/servers/com.acme%2Ftool/status', { method: 'PATCH', headers: { 'Content-Type': 'application/json' }, body: '{"status":"deprecated"}' });
+    assert.equal(patch.status, 404);
   });
 
   it('writes are refused unless publish.allowAnonymous is set, and the error says so', async () => {

@@ -73,6 +73,7 @@ describe('file registries', () => {
     assert.equal(reg.body.syncStatus.attemptCount, 1);
     const all = await gw.json<{ registries: Registry[] }>('/v0.1/registries');
     assert.deepEqual(all.body.registries.map((r) => r.name), ['cat', 'missing']);
+    assert.equal(reg.body.syncStatus.lastSyncTime, null, 'documented keys are present, null when unknown');
   });
 
   it('reloads when the file changes; updatedAt moves only for entries that changed', async () => {

@@ -107,6 +107,18 @@ describe('config schema', () => {
     assert.match(problems, /auth\.oidc: required when auth\.mode is oidc/);
   });
 
+  it('lists cross-field problems even when other keys are invalid too', () => {
+    const problems = problemsOf(() =>
+      parseConfig(
+        { registries: [{ name: 'up', type: 'upstream', url: 'nope' }], access: { rules: [{ groups: ['g'], registries: ['missing'] }] } },
+        '/x/gw.yaml',
+        {},
+      ),
+    ).join('\n');
+    assert.match(problems, /registries\[0\]\.url: Invalid URL/);
+    assert.match(problems, /access\.rules\[0\]\.registries\[0\]: no registry named "missing"/);
+  });
+
   it('rejects unknown keys (typos) by path', () => {
     const problems = problemsOf(() => parseConfig({ ...minimal, sever: { port: 1 } }, '/x/gw.yaml', {})).join('\n');
     assert.match(problems, /sever/);
