@@ -84,6 +84,8 @@ export class CatalogIndex {
   private pool = new StringPool();
   private union: string[] = [];
   private holders = new Map<string, number[]>();
+  /** When the set of registries holding a name last changed with other holders involved (ms). */
+  private holderChanged = new Map<string, number>();
   private lastId = '0-0';
   private lastSeq = 0;
   private running: Promise<void> | undefined;
@@ -115,6 +117,14 @@ export class CatalogIndex {
   /** Every name held by any registry, sorted. */
   get names(): readonly string[] {
     return this.union;
+  }
+
+  /**
+   * When the aggregated owner of `name` may last have changed (a registry gained or lost the name
+   * while others held it), in ms; 0 when never.
+   */
+  ownershipChangedMs(name: string): number {
+    return this.holderChanged.get(name) ?? 0;
   }
 
   /** Registries (priority indexes, ascending) holding `name`. */
@@ -151,9 +161,12 @@ export class CatalogIndex {
       }
       reg.names.sort(compareStrings);
     }
+    const holderChanged = new Map<string, number>();
+    for await (const chunk of this.store.scanHolderChanges()) for (const [name, t] of chunk) holderChanged.set(pool.intern(name), t);
     this.regs = regs;
     this.pool = pool;
     this.holders = holders;
+    this.holderChanged = holderChanged;
     this.union = [...holders.keys()].sort(compareStrings);
     this.lastId = position.id;
     this.lastSeq = position.seq;
@@ -200,9 +213,16 @@ export class CatalogIndex {
         if (!set) touched.set(i, (set = new Set()));
         set.add(e.name);
       }
-      const fetched = await Promise.all(
-        [...touched].map(async ([i, names]) => [i, await this.store.readNames(this.registries[i] as string, [...names])] as const),
-      );
+      const allTouched = [...new Set([...touched.values()].flatMap((set) => [...set]))];
+      const [fetched, changes] = await Promise.all([
+        Promise.all([...touched].map(async ([i, names]) => [i, await this.store.readNames(this.registries[i] as string, [...names])] as const)),
+        this.store.holderChanges(allTouched),
+      ]);
+      allTouched.forEach((name, k) => {
+        const t = changes[k] ?? 0;
+        if (t > 0) this.holderChanged.set(this.pool.intern(name), t);
+        else this.holderChanged.delete(name);
+      });
       let membershipChanges = 0;
       for (const [, m] of fetched) membershipChanges += m.size;
       const resort = membershipChanges > RESORT_THRESHOLD;

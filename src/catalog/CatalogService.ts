@@ -6,6 +6,7 @@ import type { CursorCodec } from './cursor.js';
 import { alsoIn, findVersion, listRows, listVersions, type ListFilter, type Row, type Scope } from './listing.js';
 import { guardStore } from './storeUnavailable.js';
 import { pushItem } from './render.js';
+import type { VersionRecord } from './types.js';
 
 /** Validated parameters of a list request. */
 export interface ListParams extends ListFilter {
@@ -101,7 +102,12 @@ export class CatalogService {
 
   private async render(view: CallerView, rows: readonly Row[]): Promise<{ chunks: Buffer[]; count: number }> {
     const entries = await this.store.getEntries(
-      rows.map((r) => ({ registry: this.index.registries[r.registry] as string, name: r.name, version: r.version })),
+      rows.map((r) => ({
+        registry: this.index.registries[r.registry] as string,
+        name: r.name,
+        version: r.version,
+        ...(r.tombstoneMs !== undefined ? { override: tombstone(r.tombstoneMs) } : {}),
+      })),
     );
     const chunks: Buffer[] = [];
     let count = 0;
@@ -122,4 +128,10 @@ const LIST_OPEN = Buffer.from('{"servers":[');
 /** `{"servers":[...],"metadata":{...}}` around already-rendered item chunks. */
 function envelope(chunks: Buffer[], metadata: { count: number; nextCursor?: string }): Buffer {
   return Buffer.concat([LIST_OPEN, ...chunks, Buffer.from(`],"metadata":${JSON.stringify(metadata)}}`)]);
+}
+
+/** How a synthetic tombstone is served: deleted, not latest, changed when the owner changed. */
+function tombstone(ms: number): Partial<VersionRecord> {
+  const at = new Date(ms).toISOString();
+  return { status: 'deleted', isLatest: false, updatedAt: at, statusChangedAt: at, statusMessage: 'no longer served from this registry: the name is now served by another one' };
 }

@@ -6,9 +6,9 @@ import type { IncomingEntry, VersionRecord } from './types.js';
 
 /**
  * Compare-and-set of one name's records, bodies, rendered meta and a change event, atomically.
- * KEYS: meta, bodies, seq, changes, counts, rendered. ARGV: name, expectPresent(0|1), expected,
- * newMeta('' = delete), registry, maxlen, versionDelta, nameDelta, then for bodies and for rendered
- * meta in turn: nSet, field/value pairs..., nDel, fields...
+ * KEYS: meta, bodies, seq, changes, counts, rendered, holders. ARGV: name, expectPresent(0|1),
+ * expected, newMeta('' = delete), registry, maxlen, versionDelta, nameDelta, nowMs, then for bodies
+ * and for rendered meta in turn: nSet, field/value pairs..., nDel, fields...
  * Returns 1 when applied, 0 when the stored records differ from `expected` (a concurrent writer).
  */
 const APPLY_NAME_LUA = `
@@ -20,8 +20,25 @@ elseif cur ~= ARGV[3] then
 end
 if ARGV[4] == '' then redis.call('HDEL', KEYS[1], ARGV[1]) else redis.call('HSET', KEYS[1], ARGV[1], ARGV[4]) end
 if ARGV[7] ~= '0' then redis.call('HINCRBY', KEYS[5], ARGV[5] .. ':versions', ARGV[7]) end
-if ARGV[8] ~= '0' then redis.call('HINCRBY', KEYS[5], ARGV[5] .. ':names', ARGV[8]) end
-local i = 9
+if ARGV[8] ~= '0' then
+  redis.call('HINCRBY', KEYS[5], ARGV[5] .. ':names', ARGV[8])
+  -- The set of registries holding the name changed: record it, with the time when other holders
+  -- are involved (the aggregated view's owner may have changed for some callers).
+  local raw = redis.call('HGET', KEYS[7], ARGV[1])
+  local o = raw and cjson.decode(raw) or { r = {}, t = 0 }
+  local regs = {}
+  for _, r in ipairs(o.r) do if r ~= ARGV[5] then table.insert(regs, r) end end
+  local others = #regs
+  if ARGV[8] == '1' then table.insert(regs, ARGV[5]) end
+  if #regs == 0 then
+    redis.call('HDEL', KEYS[7], ARGV[1])
+  else
+    local t = o.t
+    if others > 0 then t = tonumber(ARGV[9]) end
+    redis.call('HSET', KEYS[7], ARGV[1], cjson.encode({ r = regs, t = t }))
+  end
+end
+local i = 10
 for _, key in ipairs({KEYS[2], KEYS[6]}) do
   local nset = tonumber(ARGV[i])
   for j = 1, nset do
@@ -44,7 +61,7 @@ const CHANGES_MAXLEN = 200_000;
 const MAX_CAS_ATTEMPTS = 8;
 
 type WithApplyName = Redis & {
-  applyName(meta: string, bodies: string, seq: string, changes: string, counts: string, rendered: string, ...args: (string | number)[]): Promise<number>;
+  applyName(meta: string, bodies: string, seq: string, changes: string, counts: string, rendered: string, holders: string, ...args: (string | number)[]): Promise<number>;
 };
 
 /** Result of writing a batch of names. */
@@ -60,6 +77,8 @@ export interface BodyRef {
   registry: string;
   name: string;
   version: string;
+  /** Served metadata to override (a synthetic tombstone): rendered from the record, not the cache. */
+  override?: Partial<VersionRecord>;
 }
 
 /**
@@ -74,7 +93,7 @@ export class CatalogStore {
     redis: Redis,
     readonly keys: Keys,
   ) {
-    redis.defineCommand('applyName', { numberOfKeys: 6, lua: APPLY_NAME_LUA });
+    redis.defineCommand('applyName', { numberOfKeys: 7, lua: APPLY_NAME_LUA });
     this.redis = redis as WithApplyName;
   }
 
@@ -191,7 +210,7 @@ export class CatalogStore {
     bodies: ReadonlyMap<string, string>,
     removed: readonly string[],
     previousCount: number,
-  ): [string, string, string, string, string, string, ...(string | number)[]] {
+  ): [string, string, string, string, string, string, string, ...(string | number)[]] {
     const sets: string[] = [];
     for (const [version, body] of bodies) sets.push(bodyField(name, version), body);
     const dels = removed.map((v) => bodyField(name, v));
@@ -205,6 +224,7 @@ export class CatalogStore {
       this.keys.changes,
       this.keys.counts,
       this.keys.rendered(registry),
+      this.keys.holders,
       name,
       expected === null ? '0' : '1',
       expected ?? '',
@@ -213,6 +233,7 @@ export class CatalogStore {
       CHANGES_MAXLEN,
       records.length - previousCount,
       (records.length > 0 ? 1 : 0) - (previousCount > 0 ? 1 : 0),
+      Date.now(),
       bodies.size,
       ...sets,
       dels.length,
@@ -299,15 +320,37 @@ export class CatalogStore {
         const prefix = (prefixes as Array<Buffer | null>)[j];
         if (!body) return;
         out[i] = { body, metaPrefix: prefix ?? Buffer.alloc(0) };
-        if (!prefix) missing.push(i);
+        if (!prefix || (refs[i] as BodyRef).override) missing.push(i);
       });
     });
     for (const i of missing) {
       const ref = refs[i] as BodyRef;
       const record = (await this.readNames(ref.registry, [ref.name])).get(ref.name)?.records.find((r) => r.version === ref.version);
-      out[i] = record ? { body: (out[i] as { body: Buffer }).body, metaPrefix: Buffer.from(renderMetaPrefix(ref.registry, record)) } : null;
+      out[i] = record ? { body: (out[i] as { body: Buffer }).body, metaPrefix: Buffer.from(renderMetaPrefix(ref.registry, { ...record, ...ref.override })) } : null;
     }
     return out;
+  }
+
+  /** When the set of registries holding each name last changed while other holders were involved. */
+  async *scanHolderChanges(batch = 2000): AsyncGenerator<Array<[string, number]>> {
+    let cursor = '0';
+    do {
+      const [next, flat] = await this.redis.hscan(this.keys.holders, cursor, 'COUNT', batch);
+      cursor = next;
+      const chunk: Array<[string, number]> = [];
+      for (let i = 0; i + 1 < flat.length; i += 2) {
+        const t = (JSON.parse(flat[i + 1] as string) as { t?: number }).t ?? 0;
+        if (t > 0) chunk.push([flat[i] as string, t]);
+      }
+      yield chunk;
+    } while (cursor !== '0');
+  }
+
+  /** Holder-change times of some names (0 when never relevant). */
+  async holderChanges(names: readonly string[]): Promise<number[]> {
+    if (names.length === 0) return [];
+    const values = await this.redis.hmget(this.keys.holders, ...names);
+    return values.map((v) => (v ? ((JSON.parse(v) as { t?: number }).t ?? 0) : 0));
   }
 
   /** The change stream position now: the last event id and its sequence number. */

@@ -5,6 +5,8 @@
  * - `r:<registry>:meta`  HASH name → JSON array of VersionRecord (all versions of the name)
  * - `r:<registry>:srv`   HASH name\0version → server.json body (pre-serialised)
  * - `r:<registry>:om`    HASH name\0version → served `_meta`, pre-rendered up to `alsoIn`
+ * - `holders`            HASH name → JSON {r: registries holding it, t: ms of the last change of
+ *                        that set while other holders were involved}
  * - `registries`         HASH registry → JSON {type, createdAt, updatedAt}
  * - `status`             HASH registry → JSON syncStatus
  * - `changes`            STREAM of {seq, reg, name}: every index write, for replicas' read models
@@ -29,6 +31,10 @@ export class Keys {
 
   rendered(registry: string): string {
     return `${this.base}r:${registry}:om`;
+  }
+
+  get holders(): string {
+    return `${this.base}holders`;
   }
 
   get registries(): string {

@@ -22,6 +22,11 @@ export interface Row {
   registry: number;
   name: string;
   version: string;
+  /**
+   * Set on a synthetic tombstone: a version another registry serves no longer, because the name's
+   * aggregated owner changed at this time (ms). Rendered as `deleted` with this change time.
+   */
+  tombstoneMs?: number;
 }
 
 /** A page of rows and, when more exist, the position to continue after. */
@@ -82,18 +87,57 @@ export function listRows(index: CatalogIndex, view: CallerView, scope: Scope, fi
     const entry = index.registry(owner).byName.get(name);
     if (!entry || !nameMatches(name, entry, filter.search)) continue;
     const skipUpTo = after && after.name === name ? after.version : undefined;
-    for (let k = 0; k < entry.versions.length; k++) {
-      const version = entry.versions[k] as string;
-      if (skipUpTo !== undefined && version <= skipUpTo) continue;
-      if (!rowMatches(entry, k, filter)) continue;
-      if (rows.length === limit) {
-        const last = rows[rows.length - 1] as Row;
-        return { rows, next: { name: last.name, version: last.version } };
+    const take = (row: Row): boolean => {
+      if (skipUpTo !== undefined && row.version <= skipUpTo) return true;
+      if (rows.length === limit) return false;
+      rows.push(row);
+      return true;
+    };
+    let more = true;
+    if (ownerChangedSince(index, scope, filter, name)) {
+      for (const row of changeFeedRows(index, view, owner, entry, name, filter)) if (!(more = take(row))) break;
+    } else {
+      for (let k = 0; k < entry.versions.length && more; k++) {
+        if (rowMatches(entry, k, filter)) more = take({ registry: owner, name, version: entry.versions[k] as string });
       }
-      rows.push({ registry: owner, name, version });
+    }
+    if (!more) {
+      const last = rows[rows.length - 1] as Row;
+      return { rows, next: { name: last.name, version: last.version } };
     }
   }
   return { rows };
+}
+
+function ownerChangedSince(index: CatalogIndex, scope: Scope, filter: ListFilter, name: string): boolean {
+  return scope.kind === 'aggregate' && filter.updatedSinceMs !== undefined && index.ownershipChangedMs(name) > filter.updatedSinceMs;
+}
+
+/**
+ * `updated_since` rows of a name whose aggregated owner may have changed after `since`: every
+ * version of the current owner (a downstream may have held another registry's copy), plus a
+ * tombstone for each version a lower- or higher-priority registry the caller sees still holds but
+ * the owner does not — so a downstream that synced the previous owner's versions drops them.
+ */
+function changeFeedRows(index: CatalogIndex, view: CallerView, owner: number, entry: IndexedName, name: string, filter: ListFilter): Row[] {
+  const changedMs = index.ownershipChangedMs(name);
+  const sinceless: ListFilter = { ...filter };
+  delete sinceless.updatedSinceMs;
+  const rows: Row[] = [];
+  const seen = new Set(entry.versions);
+  entry.versions.forEach((version, k) => {
+    if (rowMatches(entry, k, sinceless)) rows.push({ registry: owner, name, version });
+  });
+  if (filter.version !== 'latest') {
+    for (const h of alsoIn(index, view, owner, name)) {
+      for (const version of index.registry(h).byName.get(name)?.versions ?? []) {
+        if (seen.has(version) || (filter.version !== undefined && version !== filter.version)) continue;
+        seen.add(version);
+        rows.push({ registry: h, name, version, tombstoneMs: changedMs });
+      }
+    }
+  }
+  return rows.sort((a, b) => (a.version < b.version ? -1 : a.version > b.version ? 1 : 0));
 }
 
 /**

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { corpus, server } from '../../helpers/corpus.js';
 import { startFakeUpstream, type FakeUpstream } from '../../helpers/fakeUpstream.js';
-import { listAll as listAllRows, startTestGateway, type TestGateway } from '../../helpers/gateway.js';
+import { listAll as listAllRows, startTestGateway, tempDir, writeJson, type TestGateway } from '../../helpers/gateway.js';
 import { startTestRedis, type TestRedis } from '../../helpers/redis.js';
 
 const OFFICIAL = 'io.modelcontextprotocol.registry/official';
@@ -11,7 +11,7 @@ interface Entry {
   _meta: Record<string, Record<string, unknown>>;
 }
 
-const listAll = (gw: TestGateway, path: string) => listAllRows<Entry>(gw, `${path}?include_deleted=true`);
+const listAll = (gw: TestGateway, path: string) => listAllRows<Entry>(gw, path.includes('?') ? path : `${path}?include_deleted=true`);
 
 /** What a downstream must reproduce: body, status, message, publishedAt and isLatest of every row. */
 function view(entries: Entry[]): string[] {
@@ -98,5 +98,64 @@ describe('chaining: a gateway syncing from another gateway converges to its list
     assertSameRows(view(await listAll(b, '/from-registry/v0.1/servers')), expected, 'per-registry');
     const demoted = (await b.json<Entry>('/from-aggregate/v0.1/servers/io.example.n0005%2Fserver-5/versions/1.1.5')).body;
     assert.equal(demoted._meta[OFFICIAL]?.isLatest, false);
+  });
+});
+
+describe('chaining the aggregated view across an ownership change', () => {
+  let redis: TestRedis;
+  let a: TestGateway;
+  let b: TestGateway;
+  const sync = { pageSize: 40, maxRequestsPerSecond: 1000, safetyMargin: '1ms', interval: '1h' };
+
+  before(async () => {
+    redis = await startTestRedis();
+    const dir = tempDir();
+    writeJson(dir, 'public.json', [server('com.acme/tool', '9.9.9'), server('com.acme/tool', '9.9.8'), server('io.github.other/x', '1.0.0')]);
+    a = await startTestGateway({
+      redisUrl: redis.url,
+      prefix: redis.prefix(),
+      dir,
+      raw: {
+        registries: [
+          { name: 'internal', type: 'managed' },
+          { name: 'public', type: 'file', path: 'public.json', watch: false },
+        ],
+        publish: { allowAnonymous: true },
+      },
+    });
+    b = await startTestGateway({ redisUrl: redis.url, prefix: redis.prefix(), role: 'api', raw: { registries: [{ name: 'a', type: 'upstream', url: a.url, sync }] } });
+    await b.upstreams.get('a')?.run({ full: true });
+  });
+  after(async () => {
+    await b?.close();
+    await a?.close();
+    await redis?.stop();
+  });
+
+  it('an internal publish that takes a name over reaches downstreams as the new versions plus tombstones of the old ones', async () => {
+    assert.deepEqual((await listAll(b, '/v0.1/servers')).map((e) => `${e.server.name}@${e.server.version}`), ['com.acme/tool@9.9.8', 'com.acme/tool@9.9.9', 'io.github.other/x@1.0.0']);
+    const since = new Date().toISOString();
+    await new Promise((r) => setTimeout(r, 5));
+    const pub = await a.get('/internal/v0.1/publish', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ ...server('com.acme/tool', '1.0.0'), $schema: 'https://static.modelcontextprotocol.io/schemas/2025-12-11/server.schema.json' }),
+    });
+    assert.equal(pub.status, 200);
+
+    const feed = (await a.json<{ servers: Entry[] }>(`/v0.1/servers?updated_since=${since}`)).body.servers;
+    assert.deepEqual(
+      feed.map((e) => `${e.server.name}@${e.server.version}:${String(e._meta[OFFICIAL]?.status)}`),
+      ['com.acme/tool@1.0.0:active', 'com.acme/tool@9.9.8:deleted', 'com.acme/tool@9.9.9:deleted'],
+    );
+
+    const s = await b.upstreams.get('a')?.run();
+    assert.equal(s?.lastRunMode, 'incremental');
+    const visible = (await listAll(b, '/v0.1/servers?include_deleted=false')).map((e) => `${e.server.name}@${e.server.version}`);
+    const upstream = (await listAll(a, '/v0.1/servers?include_deleted=false')).map((e) => `${e.server.name}@${e.server.version}`);
+    assert.deepEqual(visible, upstream);
+    assert.deepEqual(visible, ['com.acme/tool@1.0.0', 'io.github.other/x@1.0.0']);
+    const latest = (await b.json<Entry>('/v0.1/servers/com.acme%2Ftool/versions/latest')).body;
+    assert.equal(latest.server.version, '1.0.0', 'the public 9.9.9 does not become latest downstream');
   });
 });
