@@ -6,7 +6,7 @@ import { createSampleRegistryApp } from '../../src/upstream/sampleRegistryApp.js
 
 /** A fault the fake upstream injects into `/v0.1/servers` requests. */
 export type Fault =
-  | { kind: 'status'; status: number; times: number; headers?: Record<string, string> }
+  | { kind: 'status'; status: number; times: number; headers?: Record<string, string>; onlyWithCursor?: boolean }
   | { kind: 'delay'; ms: number }
   | { kind: 'malformed' }
   | { kind: 'cursorLoop' }
@@ -65,7 +65,7 @@ export async function startFakeUpstream(servers: ServerJson[] = []): Promise<Fak
     }
     switch (fault.kind) {
       case 'status':
-        if (fault.times <= 0) {
+        if (fault.times <= 0 || (fault.onlyWithCursor && !query.cursor)) {
           next();
           return;
         }

@@ -168,6 +168,20 @@ describe('upstream sync', () => {
     assert.equal(s?.removedCount, 0);
   });
 
+  it('a 400 on a later page of an incremental sync is a failure, not a reason to stop asking for updated_since', async () => {
+    for (let i = 0; i < 60; i++) upstream.registry.publish(server(`io.example.later/page-${String(i).padStart(2, '0')}`, '1.0.0'));
+    upstream.fault = { kind: 'status', status: 400, times: 10, onlyWithCursor: true };
+    await run();
+    const failed = await status();
+    assert.equal(failed.phase, 'failed');
+    assert.match(failed.message ?? '', /HTTP 400/);
+    assert.notEqual(failed.updatedSinceSupported, false);
+    upstream.fault = undefined;
+    const ok = await run();
+    assert.equal(ok?.phase, 'complete');
+    assert.equal(ok?.lastRunMode, 'incremental');
+  });
+
   it('an upstream that rejects updated_since falls back to full syncs and remembers it', async () => {
     upstream.fault = { kind: 'rejectUpdatedSince' };
     const s = await run();
