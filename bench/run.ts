@@ -109,7 +109,7 @@ async function scenario(label: string, upstreams: number, redisUrl: string, issu
   log(`${label}: incremental syncs of 100 changes`);
   const store = new CatalogStore(redis, keys);
   const sync0 = new UpstreamSync(config.registries[0] as UpstreamRegistryConfig, { redis, store, status: statuses, logger: createLogger({ silent: true }) });
-  const incrementalMs = await incremental(sync0, ups[0] as UpstreamProcess, QUICK ? 1 : 5);
+  const incrementalMs = await incremental(sync0, ups[0] as UpstreamProcess, QUICK ? 1 : 9);
   for (const u of ups) u.stop();
 
   log(`${label}: API under load (${CONNECTIONS} connections, ${SECONDS}s x ${RUNS})`);
@@ -163,7 +163,7 @@ async function incrementalAtSmallSize(redisUrl: string): Promise<{ versions: num
   const keys = new Keys('bench-small');
   const sync = new UpstreamSync(config.registries[0] as UpstreamRegistryConfig, { redis, store: new CatalogStore(redis, keys), status: new SyncStatusStore(redis, keys), logger: createLogger({ silent: true }) });
   await sync.run({ full: true });
-  const ms = await incremental(sync, up, QUICK ? 1 : 5);
+  const ms = await incremental(sync, up, QUICK ? 1 : 9);
   up.stop();
   redis.disconnect();
   return { versions: up.versions, ms };
