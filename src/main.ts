@@ -83,6 +83,8 @@ export async function startGateway(options: StartOptions): Promise<GatewayHandle
   const queue = new SyncQueue(bullRedis, config.redis.prefix);
   let worker: SyncWorker | undefined;
   if (role !== 'api') {
+    const backfilled = await store.backfillHolders(config.registries.map((r) => r.name));
+    if (backfilled > 0) logger.info('recorded which registries hold each stored name', { names: backfilled });
     for (const source of fileSources) {
       await source.load().catch((err: Error) => logger.error('file registry load failed', { registry: source.config.name, error: err.message }));
       source.watch();

@@ -331,6 +331,34 @@ export class CatalogStore {
     return out;
   }
 
+  /**
+   * Rebuilds the per-name holder records when they are missing (data written before they existed,
+   * or a restored backup). Never overwrites a record a live writer created meanwhile. Returns how
+   * many names it recorded.
+   */
+  async backfillHolders(registries: readonly string[]): Promise<number> {
+    if ((await this.redis.exists(this.keys.holders)) === 1) return 0;
+    const holders = new Map<string, string[]>();
+    for (const registry of registries) {
+      for (const name of await this.allNames(registry)) {
+        const list = holders.get(name);
+        if (list) list.push(registry);
+        else holders.set(name, [registry]);
+      }
+    }
+    let pipeline = this.redis.pipeline();
+    let queued = 0;
+    for (const [name, regs] of holders) {
+      pipeline.hsetnx(this.keys.holders, name, JSON.stringify({ r: regs, t: 0 }));
+      if (++queued % 1000 === 0) {
+        await pipeline.exec();
+        pipeline = this.redis.pipeline();
+      }
+    }
+    await pipeline.exec();
+    return holders.size;
+  }
+
   /** When the set of registries holding each name last changed while other holders were involved. */
   async *scanHolderChanges(batch = 2000): AsyncGenerator<Array<[string, number]>> {
     let cursor = '0';
