@@ -1,6 +1,6 @@
 import type { Logger } from '../observability/logger.js';
 import type { CatalogStore } from './CatalogStore.js';
-import { compareStrings, sortedInsert, sortedRemove } from './sortedStrings.js';
+import { compareStrings, lowerBound, sortedInsert, sortedRemove } from './sortedStrings.js';
 import type { VersionRecord } from './types.js';
 
 /** Flag bits of a version in {@link IndexedName.flags}. */
@@ -22,7 +22,7 @@ export interface IndexedName {
   readonly flags: readonly number[];
   /** Index of the latest version, or -1. */
   readonly latest: number;
-  /** Lower-cased title and description of the latest version, for `search`. */
+  /** What `search` looks in: the lower-cased name, title and description (of the latest version). */
   readonly text: string;
 }
 
@@ -57,7 +57,7 @@ class StringPool {
   }
 }
 
-function toIndexed(records: VersionRecord[], pool: StringPool): IndexedName {
+function toIndexed(name: string, records: VersionRecord[], pool: StringPool): IndexedName {
   const sorted = [...records].sort((a, b) => compareStrings(a.version, b.version));
   // Exact-length arrays (push would leave growth slack on every name).
   const versions = sorted.map((r) => pool.intern(r.version));
@@ -70,7 +70,8 @@ function toIndexed(records: VersionRecord[], pool: StringPool): IndexedName {
     if (r.isLatest) latest = i;
   });
   const textOf = sorted[latest] ?? sorted[0];
-  return { versions, times, flags, latest, text: pool.intern(textOf?.text ?? '') };
+  // One haystack per name, so a search scan makes no allocation per name.
+  return { versions, times, flags, latest, text: pool.intern([name.toLowerCase(), textOf?.text ?? ''].join('\n')) };
 }
 
 /**
@@ -84,6 +85,13 @@ export class CatalogIndex {
   private pool = new StringPool();
   private union: string[] = [];
   private holders = new Map<string, number[]>();
+  /**
+   * Parallel to `union`: every holder's search text, and the latest change time of any holder's
+   * version or of the holder set — scanned as plain arrays, so a search or `updated_since` query
+   * rejects names without a map lookup.
+   */
+  private unionText: string[] = [];
+  private unionChange: number[] = [];
   /** When the set of registries holding a name last changed with other holders involved (ms). */
   private holderChanged = new Map<string, number>();
   private lastId = '0-0';
@@ -119,6 +127,54 @@ export class CatalogIndex {
     return this.union;
   }
 
+  /** Search text of every holder of `names[i]` (aggregated scope), joined. */
+  unionTextAt(i: number): string {
+    return this.unionText[i] as string;
+  }
+
+  /** Latest change (ms) among the holders of `names[i]`, including changes of the holder set. */
+  unionChangeAt(i: number): number {
+    return this.unionChange[i] as number;
+  }
+
+  private summarize(name: string): [string, number] {
+    const texts: string[] = [];
+    let change = this.holderChanged.get(name) ?? 0;
+    for (const h of this.holders.get(name) ?? []) {
+      const entry = (this.regs[h] as MutableRegistry).byName.get(name);
+      if (!entry) continue;
+      texts.push(entry.text);
+      for (let k = 0; k < entry.versions.length; k++) change = Math.max(change, entry.times[2 * k] as number);
+    }
+    return [texts.length === 1 ? (texts[0] as string) : texts.join('\n'), change];
+  }
+
+  private rebuildUnionSummaries(): void {
+    const text: string[] = new Array(this.union.length);
+    const change: number[] = new Array(this.union.length);
+    this.union.forEach((name, i) => {
+      [text[i], change[i]] = this.summarize(name) as [string, number];
+    });
+    this.unionText = text;
+    this.unionChange = change;
+  }
+
+  private unionInsert(name: string): void {
+    const i = lowerBound(this.union, name);
+    if (this.union[i] === name) return;
+    this.union.splice(i, 0, name);
+    this.unionText.splice(i, 0, '');
+    this.unionChange.splice(i, 0, 0);
+  }
+
+  private unionRemove(name: string): void {
+    const i = lowerBound(this.union, name);
+    if (this.union[i] !== name) return;
+    this.union.splice(i, 1);
+    this.unionText.splice(i, 1);
+    this.unionChange.splice(i, 1);
+  }
+
   /**
    * When the aggregated owner of `name` may last have changed (a registry gained or lost the name
    * while others held it), in ms; 0 when never.
@@ -152,7 +208,7 @@ export class CatalogIndex {
         for (const [rawName, records] of chunk) {
           if (records.length === 0) continue;
           const name = pool.intern(rawName);
-          reg.byName.set(name, toIndexed(records, pool));
+          reg.byName.set(name, toIndexed(name, records, pool));
           reg.names.push(name);
           const h = holders.get(name);
           if (h) h.push(i);
@@ -168,6 +224,7 @@ export class CatalogIndex {
     this.holders = holders;
     this.holderChanged = holderChanged;
     this.union = [...holders.keys()].sort(compareStrings);
+    this.rebuildUnionSummaries();
     this.lastId = position.id;
     this.lastSeq = position.seq;
     this.logger?.debug('catalog index loaded', { names: this.union.length, ms: Date.now() - started });
@@ -232,6 +289,12 @@ export class CatalogIndex {
       if (resort) {
         for (const reg of this.regs) reg.names = [...reg.byName.keys()].sort(compareStrings);
         this.union = [...this.holders.keys()].sort(compareStrings);
+        this.rebuildUnionSummaries();
+      } else {
+        for (const name of allTouched) {
+          const pos = lowerBound(this.union, name);
+          if (this.union[pos] === name) [this.unionText[pos], this.unionChange[pos]] = this.summarize(name);
+        }
       }
       const last = events[events.length - 1] as { id: string; seq: number };
       this.lastId = last.id;
@@ -245,7 +308,7 @@ export class CatalogIndex {
     const name = this.pool.intern(rawName);
     const had = reg.byName.has(name);
     if (records.length > 0) {
-      reg.byName.set(name, toIndexed(records, this.pool));
+      reg.byName.set(name, toIndexed(name, records, this.pool));
       if (had) return;
       const h = this.holders.get(name);
       if (h) {
@@ -254,7 +317,7 @@ export class CatalogIndex {
       } else this.holders.set(name, [i]);
       if (deferSort) return;
       sortedInsert(reg.names, name);
-      if (!h) sortedInsert(this.union, name);
+      if (!h) this.unionInsert(name);
       return;
     }
     if (!had) return;
@@ -264,6 +327,6 @@ export class CatalogIndex {
     else this.holders.delete(name);
     if (deferSort) return;
     sortedRemove(reg.names, name);
-    if (h.length === 0) sortedRemove(this.union, name);
+    if (h.length === 0) this.unionRemove(name);
   }
 }

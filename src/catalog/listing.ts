@@ -67,8 +67,8 @@ function rowMatches(e: IndexedName, k: number, f: ListFilter): boolean {
 }
 
 /** `search` matches the name, or the title/description of the name's latest version. */
-function nameMatches(name: string, entry: IndexedName, search: string | undefined): boolean {
-  return search === undefined || name.toLowerCase().includes(search) || entry.text.includes(search);
+function nameMatches(entry: IndexedName, search: string | undefined): boolean {
+  return search === undefined || entry.text.includes(search);
 }
 
 /**
@@ -82,10 +82,16 @@ export function listRows(index: CatalogIndex, view: CallerView, scope: Scope, fi
   let i = after ? lowerBound(names, after.name) : 0;
   for (; i < names.length; i++) {
     const name = names[i] as string;
+    // Cheap rejections first, from plain arrays: no holder's text matches the search, or nothing
+    // about the name changed since `updated_since` — no map lookup, no visibility evaluation.
+    if (scope.kind === 'aggregate') {
+      if (filter.search !== undefined && !index.unionTextAt(i).includes(filter.search)) continue;
+      if (filter.updatedSinceMs !== undefined && !(index.unionChangeAt(i) > filter.updatedSinceMs)) continue;
+    } else if (filter.search !== undefined && !(index.registry(scope.index).byName.get(name)?.text.includes(filter.search) ?? false)) continue;
     const owner = resolveOwner(index, view, scope, name);
     if (owner === undefined) continue;
     const entry = index.registry(owner).byName.get(name);
-    if (!entry || !nameMatches(name, entry, filter.search)) continue;
+    if (!entry || !nameMatches(entry, filter.search)) continue;
     const skipUpTo = after && after.name === name ? after.version : undefined;
     const take = (row: Row): boolean => {
       if (skipUpTo !== undefined && row.version <= skipUpTo) return true;
