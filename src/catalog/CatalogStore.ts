@@ -323,10 +323,19 @@ export class CatalogStore {
         if (!prefix || (refs[i] as BodyRef).override) missing.push(i);
       });
     });
+    // Rendered from the records instead: one read per registry for all such refs.
+    const byReg = new Map<string, number[]>();
     for (const i of missing) {
-      const ref = refs[i] as BodyRef;
-      const record = (await this.readNames(ref.registry, [ref.name])).get(ref.name)?.records.find((r) => r.version === ref.version);
-      out[i] = record ? { body: (out[i] as { body: Buffer }).body, metaPrefix: Buffer.from(renderMetaPrefix(ref.registry, { ...record, ...ref.override })) } : null;
+      const registry = (refs[i] as BodyRef).registry;
+      byReg.set(registry, [...(byReg.get(registry) ?? []), i]);
+    }
+    for (const [registry, indexes] of byReg) {
+      const states = await this.readNames(registry, [...new Set(indexes.map((i) => (refs[i] as BodyRef).name))]);
+      for (const i of indexes) {
+        const ref = refs[i] as BodyRef;
+        const record = states.get(ref.name)?.records.find((r) => r.version === ref.version);
+        out[i] = record ? { body: (out[i] as { body: Buffer }).body, metaPrefix: Buffer.from(renderMetaPrefix(registry, { ...record, ...ref.override })) } : null;
+      }
     }
     return out;
   }

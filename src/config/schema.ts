@@ -211,7 +211,6 @@ export type GatewayConfig = z.output<typeof configSchema>;
 export type RegistryConfig = GatewayConfig['registries'][number];
 export type UpstreamRegistryConfig = Extract<RegistryConfig, { type: 'upstream' }>;
 export type FileRegistryConfig = Extract<RegistryConfig, { type: 'file' }>;
-export type AccessRuleConfig = GatewayConfig['access']['rules'][number];
 
 /** One configured OIDC issuer. */
 export type OidcIssuerConfig = z.output<typeof oidcIssuerSchema>;

@@ -44,6 +44,9 @@ export function publishRoutes(deps: PublishRoutesDeps): Router {
     });
   };
 
+  const readBody = (req: Request, res: Response) =>
+    new Promise<void>((resolve, reject) => body(req, res, (err?: unknown) => (err ? reject(err) : resolve())));
+
   const writer = (req: Request): Writer => {
     if (deps.authenticator.enabled && req.principal.anonymous) {
       throw deps.authenticator.missingCredentials('Publishing requires authentication: send an OAuth bearer token.');
@@ -80,10 +83,11 @@ export function publishRoutes(deps: PublishRoutesDeps): Router {
       next();
       return;
     }
-    const registry = deps.publisher.target(writer(req).view, registryName);
+    const w = writer(req);
+    const registry = deps.publisher.target(w.view, registryName);
     if (req.method === 'PATCH' && (parsed.kind === 'versionStatus' || parsed.kind === 'status')) {
       route('status');
-      await new Promise<void>((resolve, reject) => body(req, res, (err?: unknown) => (err ? reject(err) : resolve())));
+      await readBody(req, res);
       const change = statusBody.safeParse(req.body);
       if (!change.success) {
         throw new ValidationError('validation failed: status must be one of active, deprecated, deleted', {
@@ -91,7 +95,6 @@ export function publishRoutes(deps: PublishRoutesDeps): Router {
         });
       }
       if ((change.data.statusMessage?.length ?? 0) > 500) throw new InputError('statusMessage must be at most 500 characters.');
-      const w = writer(req);
       const version = parsed.kind === 'versionStatus' ? parsed.version : undefined;
       const touched = await deps.publisher.setStatus(w, registry, parsed.name, version, { status: change.data.status, ...(change.data.statusMessage ? { statusMessage: change.data.statusMessage } : {}) });
       if (version !== undefined) {
@@ -105,14 +108,14 @@ export function publishRoutes(deps: PublishRoutesDeps): Router {
     if (parsed.kind !== 'version') throw new MethodNotAllowedError(`${req.method} is not supported on this path.`);
     if (req.method === 'PUT') {
       route('edit');
-      await new Promise<void>((resolve, reject) => body(req, res, (err?: unknown) => (err ? reject(err) : resolve())));
-      await deps.publisher.edit(writer(req), registry, parsed.name, parsed.version, req.body);
+      await readBody(req, res);
+      await deps.publisher.edit(w, registry, parsed.name, parsed.version, req.body);
       res.type('application/json').send(await render(registry, parsed.name, parsed.version));
       return;
     }
     if (req.method === 'DELETE') {
       route('delete');
-      await deps.publisher.delete(writer(req), registry, parsed.name, parsed.version);
+      await deps.publisher.delete(w, registry, parsed.name, parsed.version);
       res.type('application/json').send(await render(registry, parsed.name, parsed.version));
       return;
     }
