@@ -6,7 +6,7 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Redis } from 'ioredis';
-import { CatalogStore } from '../src/catalog/CatalogStore.js';
+import { CatalogWriter } from '../src/catalog/CatalogWriter.js';
 import { Keys } from '../src/catalog/keys.js';
 import { groupByName } from '../src/sync/entries.js';
 import { startOidcProvider } from '../scripts/oidc-provider.mjs';
@@ -22,11 +22,11 @@ const AUD = 'https://mcp-gateway.bench/';
 
 const redisServer = await startRedisServer();
 const redis = new Redis(redisServer.url);
-const store = new CatalogStore(redis, new Keys('prof'));
+const writer = new CatalogWriter(redis, new Keys('prof'), { maxVersionsPerName: 1000, tombstoneRetentionMs: 7 * 86_400_000 });
 for (let k = 0; k < registries; k++) {
   for (let off = 0; off < names; off += 2000) {
     const corpus = generateCorpus(Math.min(2000, names - off), 'io.bench', off + (k * names) / 2);
-    await store.writeNames(`up${k}`, groupByName(corpus.map((server) => ({ server }))), 'replace');
+    await writer.replace(`up${k}`, groupByName(corpus.map((server) => ({ server }))));
   }
 }
 const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });

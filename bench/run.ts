@@ -6,7 +6,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import path from 'node:path';
 import { Redis } from 'ioredis';
-import { CatalogStore } from '../src/catalog/CatalogStore.js';
+import { CatalogWriter } from '../src/catalog/CatalogWriter.js';
 import { Keys } from '../src/catalog/keys.js';
 import { parseConfig } from '../src/config/loader.js';
 import type { UpstreamRegistryConfig } from '../src/config/schema.js';
@@ -107,8 +107,8 @@ async function scenario(label: string, upstreams: number, redisUrl: string, issu
   const usedMemory = Number(/used_memory:(\d+)/.exec(await redis.info('memory'))?.[1] ?? 0) - baseMemory;
 
   log(`${label}: incremental syncs of 100 changes`);
-  const store = new CatalogStore(redis, keys);
-  const sync0 = new UpstreamSync(config.registries[0] as UpstreamRegistryConfig, { redis, store, status: statuses, logger: createLogger({ silent: true }) });
+  const writer = CatalogWriter.forConfig(redis, keys, config.catalog);
+  const sync0 = new UpstreamSync(config.registries[0] as UpstreamRegistryConfig, { redis, writer, status: statuses, logger: createLogger({ silent: true }) });
   const incrementalMs = await incremental(sync0, ups[0] as UpstreamProcess, QUICK ? 1 : 9);
   for (const u of ups) u.stop();
 
@@ -161,7 +161,7 @@ async function incrementalAtSmallSize(redisUrl: string): Promise<{ versions: num
   const raw = { registries: [{ name: 'small', type: 'upstream', url: up.url, sync: { pageSize: 100, maxRequestsPerSecond: 1000, safetyMargin: '1ms' } }] };
   const config = parseConfig(raw, '/bench.yaml', {});
   const keys = new Keys('bench-small');
-  const sync = new UpstreamSync(config.registries[0] as UpstreamRegistryConfig, { redis, store: new CatalogStore(redis, keys), status: new SyncStatusStore(redis, keys), logger: createLogger({ silent: true }) });
+  const sync = new UpstreamSync(config.registries[0] as UpstreamRegistryConfig, { redis, writer: CatalogWriter.forConfig(redis, keys, config.catalog), status: new SyncStatusStore(redis, keys), logger: createLogger({ silent: true }) });
   await sync.run({ full: true });
   const ms = await incremental(sync, up, QUICK ? 1 : 9);
   up.stop();

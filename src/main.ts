@@ -1,9 +1,10 @@
 import type { Server } from 'node:http';
 import type { Redis } from 'ioredis';
-import type { CatalogIndex } from './catalog/CatalogIndex.js';
+import type { ReadModelFollower } from './catalog/ReadModelFollower.js';
 import type { Authenticator } from './auth/Authenticator.js';
 import type { RunningApi } from './http/startApi.js';
 import { CatalogStore } from './catalog/CatalogStore.js';
+import { CatalogWriter } from './catalog/CatalogWriter.js';
 import { Keys } from './catalog/keys.js';
 import { createRedis, waitForRedis } from './catalog/redisClient.js';
 import type { FileRegistryConfig, GatewayConfig, UpstreamRegistryConfig } from './config/schema.js';
@@ -41,7 +42,7 @@ export interface GatewayHandle {
   /** Base URL the API listens on (roles api/all). */
   url?: string;
   redis: Redis;
-  index?: CatalogIndex;
+  index?: ReadModelFollower;
   fileSources: FileRegistrySource[];
   upstreams: Map<string, UpstreamSync>;
   queue: SyncQueue;
@@ -67,24 +68,23 @@ export async function startGateway(options: StartOptions): Promise<GatewayHandle
   }
   const keys = new Keys(config.redis.prefix);
   const store = new CatalogStore(redis, keys);
+  const writer = CatalogWriter.forConfig(redis, keys, config.catalog);
   const status = new SyncStatusStore(redis, keys);
   await status.reconcile(config.registries);
 
   const fileSources = config.registries
     .filter((r): r is FileRegistryConfig => r.type === 'file')
-    .map((r) => new FileRegistrySource(r, { redis, store, status, logger }));
+    .map((r) => new FileRegistrySource(r, { redis, writer, status, logger }));
   const upstreams = new Map(
     config.registries
       .filter((r): r is UpstreamRegistryConfig => r.type === 'upstream')
-      .map((r) => [r.name, new UpstreamSync(r, { redis, store, status, logger, ...(options.env ? { env: options.env } : {}), ...(options.upstreamClient ? { client: options.upstreamClient } : {}) })] as const),
+      .map((r) => [r.name, new UpstreamSync(r, { redis, writer, status, logger, ...(options.env ? { env: options.env } : {}), ...(options.upstreamClient ? { client: options.upstreamClient } : {}) })] as const),
   );
   // BullMQ needs connections that wait (not fail fast) while Redis reconnects.
   const bullRedis = createRedis(config.redis.url, { logger, name: `mcp-registry-gateway:${role}:queue`, failFast: false, extra: { maxRetriesPerRequest: null } });
   const queue = new SyncQueue(bullRedis, config.redis.prefix);
   let worker: SyncWorker | undefined;
   if (role !== 'api') {
-    const backfilled = await store.backfillHolders(config.registries.map((r) => r.name));
-    if (backfilled > 0) logger.info('recorded which registries hold each stored name', { names: backfilled });
     for (const source of fileSources) {
       await source.load().catch((err: Error) => logger.error('file registry load failed', { registry: source.config.name, error: err.message }));
       source.watch();
@@ -112,6 +112,7 @@ export async function startGateway(options: StartOptions): Promise<GatewayHandle
       redis,
       keys,
       store,
+      writer,
       status,
       queue,
       env: options.env ?? process.env,

@@ -1,12 +1,12 @@
-import type { CallerView } from '../access/AccessPolicy.js';
 import { NotFoundError } from '../errors.js';
-import type { CatalogIndex } from './CatalogIndex.js';
-import type { CatalogStore } from './CatalogStore.js';
+import type { CatalogStore, StoredEntry } from './CatalogStore.js';
+import { formatMicros } from './clock.js';
 import type { CursorCodec } from './cursor.js';
-import { alsoIn, findVersion, listRows, listVersions, type ListFilter, type Row, type Scope } from './listing.js';
+import { alsoIn, findVersion, listRows, listVersions, type ListFilter, type Row } from './listing.js';
+import type { ReadModelFollower } from './ReadModelFollower.js';
+import { pushItem, reshapeMetaPrefix } from './render.js';
 import { guardStore } from './storeUnavailable.js';
-import { pushItem } from './render.js';
-import type { VersionRecord } from './types.js';
+import type { Scope, Visibility } from './visibility.js';
 
 /** Validated parameters of a list request. */
 export interface ListParams extends ListFilter {
@@ -22,19 +22,29 @@ const SERVER_NOT_FOUND = 'Server not found';
  * text unparsed.
  */
 export class CatalogService {
+  /**
+   * @param tombstoneRetentionMs removed and displaced versions served as changed longer ago than
+   *   this are no longer shown (config `catalog.tombstoneRetention`)
+   */
   constructor(
-    private readonly index: CatalogIndex,
+    private readonly follower: ReadModelFollower,
     private readonly store: CatalogStore,
     private readonly cursors: CursorCodec,
+    private readonly tombstoneRetentionMs: number,
+    private readonly clock: () => number = Date.now,
   ) {}
+
+  private get model() {
+    return this.follower.model;
+  }
 
   /**
    * The scope for a route: aggregated, or one registry the caller may see.
    * @throws NotFoundError when the registry does not exist or is invisible to the caller.
    */
-  scopeFor(view: CallerView, registryName?: string): Scope {
+  scopeFor(view: Visibility, registryName?: string): Scope {
     if (registryName === undefined) return { kind: 'aggregate' };
-    const i = this.index.indexOf(registryName);
+    const i = this.model.indexOf(registryName);
     if (i === undefined || !view.registries.includes(i)) {
       throw new NotFoundError(`Registry "${registryName}" not found. GET /v0.1/servers lists the aggregated catalogue.`);
     }
@@ -42,12 +52,12 @@ export class CatalogService {
   }
 
   /** `GET /v0.1/servers`: a page of rows as the official list envelope (JSON text). */
-  async listServers(view: CallerView, scope: Scope, params: ListParams): Promise<Buffer> {
+  async listServers(view: Visibility, scope: Scope, params: ListParams): Promise<Buffer> {
     const scopeKey = this.scopeKey(scope);
     const after = params.cursor ? this.cursors.decode(scopeKey, params.cursor) : undefined;
     return guardStore(async () => {
-      await this.index.ensureFresh();
-      const page = listRows(this.index, view, scope, params, params.limit, after);
+      await this.follower.ensureFresh();
+      const page = listRows(this.model, view, scope, params, params.limit, this.cutoffUs(), after);
       const { chunks, count } = await this.render(view, page.rows);
       const metadata: { count: number; nextCursor?: string } = { count };
       if (page.next) metadata.nextCursor = this.cursors.encode(scopeKey, page.next);
@@ -59,10 +69,10 @@ export class CatalogService {
    * `GET .../servers/{name}/versions`: every visible version, newest first.
    * @throws NotFoundError when the caller can see no version of the server.
    */
-  async listVersions(view: CallerView, scope: Scope, name: string, includeDeleted: boolean): Promise<Buffer> {
+  async listVersions(view: Visibility, scope: Scope, name: string, includeDeleted: boolean): Promise<Buffer> {
     return guardStore(async () => {
-      await this.index.ensureFresh();
-      const rows = listVersions(this.index, view, scope, name, includeDeleted);
+      await this.follower.ensureFresh();
+      const rows = listVersions(this.model, view, scope, name, includeDeleted, this.cutoffUs());
       if (!rows) throw new NotFoundError(SERVER_NOT_FOUND);
       const { chunks, count } = await this.render(view, rows);
       return envelope(chunks, { count });
@@ -73,10 +83,10 @@ export class CatalogService {
    * `GET .../servers/{name}/versions/{version}`: one version, `latest` allowed.
    * @throws NotFoundError when not visible.
    */
-  async getVersion(view: CallerView, scope: Scope, name: string, version: string, includeDeleted: boolean): Promise<Buffer> {
+  async getVersion(view: Visibility, scope: Scope, name: string, version: string, includeDeleted: boolean): Promise<Buffer> {
     return guardStore(async () => {
-      await this.index.ensureFresh();
-      const row = findVersion(this.index, view, scope, name, version, includeDeleted);
+      await this.follower.ensureFresh();
+      const row = findVersion(this.model, view, scope, name, version, includeDeleted, this.cutoffUs());
       if (!row) throw new NotFoundError(SERVER_NOT_FOUND);
       const { chunks, count } = await this.render(view, [row]);
       if (count === 0) throw new NotFoundError(SERVER_NOT_FOUND);
@@ -90,36 +100,41 @@ export class CatalogService {
    * @throws NotFoundError when it does not exist.
    */
   async getStored(registry: string, name: string, version: string): Promise<Buffer> {
-    const i = this.index.indexOf(registry);
+    const i = this.model.indexOf(registry);
     if (i === undefined) throw new NotFoundError(SERVER_NOT_FOUND);
-    const only: CallerView = { admin: false, registries: [i], canSee: () => true, canPublish: () => false, hasPublishRules: () => false };
+    const only: Visibility = { admin: false, registries: [i], canSee: () => true };
     return this.getVersion(only, { kind: 'registry', index: i }, name, version, true);
   }
 
-  private scopeKey(scope: Scope): string {
-    return scope.kind === 'aggregate' ? 'aggregate' : `registry:${this.index.registries[scope.index] as string}`;
+  /** Rows served as changed before this (µs) are forgotten tombstones. */
+  cutoffUs(): number {
+    return (this.clock() - this.tombstoneRetentionMs) * 1000;
   }
 
-  private async render(view: CallerView, rows: readonly Row[]): Promise<{ chunks: Buffer[]; count: number }> {
-    const entries = await this.store.getEntries(
-      rows.map((r) => ({
-        registry: this.index.registries[r.registry] as string,
-        name: r.name,
-        version: r.version,
-        ...(r.tombstoneMs !== undefined ? { override: tombstone(r.tombstoneMs) } : {}),
-      })),
-    );
+  private scopeKey(scope: Scope): string {
+    return scope.kind === 'aggregate' ? 'aggregate' : `registry:${this.model.registries[scope.index] as string}`;
+  }
+
+  /** `{server, _meta}` items of rows; a row whose body vanished meanwhile (a concurrent write) is left out. */
+  async render(view: Visibility, rows: readonly Row[]): Promise<{ chunks: Buffer[]; count: number }> {
+    const names = this.model.registries;
+    const entries = await this.store.getEntries(rows.map((r) => ({ registry: names[r.registry] as string, name: r.name, version: r.version })));
     const chunks: Buffer[] = [];
     let count = 0;
     rows.forEach((row, i) => {
       const entry = entries[i];
-      // An entry can vanish between the index read and the fetch (a concurrent delete); skip it.
       if (!entry) return;
-      const also = alsoIn(this.index, view, row.registry, row.name).map((k) => this.index.registries[k] as string);
-      pushItem(chunks, entry.body, entry.metaPrefix, also);
+      const also = alsoIn(this.model, view, row.registry, row.name).map((k) => names[k] as string);
+      pushItem(chunks, entry.body, this.prefixOf(row, entry), also);
       count++;
     });
     return { chunks, count };
+  }
+
+  private prefixOf(row: Row, entry: StoredEntry): Buffer {
+    if (!row.bumped && row.displacedBy === undefined) return entry.metaPrefix;
+    const by = row.displacedBy === undefined ? undefined : (this.model.registries[row.displacedBy] as string);
+    return reshapeMetaPrefix(entry.metaPrefix, formatMicros(row.timeUs), by);
   }
 }
 
@@ -128,10 +143,4 @@ const LIST_OPEN = Buffer.from('{"servers":[');
 /** `{"servers":[...],"metadata":{...}}` around already-rendered item chunks. */
 function envelope(chunks: Buffer[], metadata: { count: number; nextCursor?: string }): Buffer {
   return Buffer.concat([LIST_OPEN, ...chunks, Buffer.from(`],"metadata":${JSON.stringify(metadata)}}`)]);
-}
-
-/** How a synthetic tombstone is served: deleted, not latest, changed when the owner changed. */
-function tombstone(ms: number): Partial<VersionRecord> {
-  const at = new Date(ms).toISOString();
-  return { status: 'deleted', isLatest: false, updatedAt: at, statusChangedAt: at, statusMessage: 'no longer served from this registry: the name is now served by another one' };
 }

@@ -2,14 +2,14 @@
  * Redis key layout. Every key starts with `{prefix}:` — the braces are a Redis Cluster hash tag, so
  * all keys live in one slot and multi-key scripts and transactions work on a cluster.
  *
- * - `r:<registry>:meta`  HASH name → JSON array of VersionRecord (all versions of the name)
+ * - `r:<registry>:meta`  HASH name → StoredName JSON {since, v: VersionRecord[]} (all versions,
+ *                        removed ones included until their retention ends)
  * - `r:<registry>:srv`   HASH name\0version → server.json body (pre-serialised)
  * - `r:<registry>:om`    HASH name\0version → served `_meta`, pre-rendered up to `alsoIn`
- * - `holders`            HASH name → JSON {r: registries holding it, t: ms of the last change of
- *                        that set while other holders were involved}
  * - `registries`         HASH registry → JSON {type, createdAt, updatedAt}
  * - `status`             HASH registry → JSON syncStatus
- * - `changes`            STREAM of {seq, reg, name}: every index write, for replicas' read models
+ * - `changes`            STREAM of {seq, reg, name, t}: every index write with its commit time (µs)
+ * - `clock`              STRING the last commit time (µs): every write's stamp is strictly later
  * - `seq`                STRING counter, one per change (detects gaps in a trimmed stream)
  * - `counts`             HASH `<registry>:names` / `<registry>:versions` → stored totals
  * - `secret`             STRING shared HMAC secret for cursors (created once)
@@ -33,8 +33,8 @@ export class Keys {
     return `${this.base}r:${registry}:om`;
   }
 
-  get holders(): string {
-    return `${this.base}holders`;
+  get clock(): string {
+    return `${this.base}clock`;
   }
 
   get registries(): string {

@@ -44,6 +44,26 @@ export interface VersionRecord {
   hash: string;
   /** Lower-cased title and description, for `search`. */
   text: string;
+  /**
+   * Set when the version was removed from its registry (a file entry dropped, an upstream sweep):
+   * kept for the tombstone retention and served as `deleted` at `updatedAt` (the removal time), so
+   * `updated_since` pollers learn of the removal; it no longer counts as the registry holding it.
+   */
+  gone?: true;
+}
+
+/**
+ * Everything stored about one name in one registry (one field of the registry's meta hash).
+ * Legacy data (a bare array of records) reads as `{since: '', v: records}`.
+ */
+export interface StoredName {
+  /**
+   * When the registry last started holding the name (a first live version arrived), or '' when it
+   * holds none (only removed versions remain) or the time is unknown (legacy data).
+   */
+  since: string;
+  /** Every version, live and removed, sorted by version (plain string order). */
+  v: VersionRecord[];
 }
 
 /** One entry arriving from a source (file, upstream page, publish) before merging. */

@@ -1,4 +1,5 @@
 import semver from 'semver';
+import { NOW } from './clock.js';
 
 /** What the latest-version rule needs to know about a version. */
 export interface LatestCandidate {
@@ -15,6 +16,11 @@ export function isSemver(version: string): boolean {
   return semver.valid(version) !== null;
 }
 
+/** A publish time in ms; the commit-time placeholder of a write in progress is the newest of all. */
+function publishedMs(iso: string): number {
+  return iso === NOW ? Number.POSITIVE_INFINITY : Date.parse(iso);
+}
+
 /**
  * Orders two versions for "which is latest" (official registry rules, DESIGN §3):
  * both semver → semver precedence; neither → newer `publishedAt` wins; one semver → it wins.
@@ -27,7 +33,7 @@ export function compareForLatest(a: LatestCandidate, b: LatestCandidate): number
   let result = 0;
   if (aSem && bSem) result = semver.compare(a.version, b.version);
   else if (aSem !== bSem) result = aSem ? 1 : -1;
-  else result = Date.parse(a.publishedAt) - Date.parse(b.publishedAt);
+  else result = publishedMs(a.publishedAt) - publishedMs(b.publishedAt);
   if (result !== 0 && !Number.isNaN(result)) return result;
   if (a.version === b.version) return 0;
   return a.version > b.version ? 1 : -1;

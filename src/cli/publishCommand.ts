@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { authenticatedPrincipal } from '../access/principal.js';
-import { CatalogIndex } from '../catalog/CatalogIndex.js';
-import { CatalogStore } from '../catalog/CatalogStore.js';
+import { CatalogWriter } from '../catalog/CatalogWriter.js';
 import { DomainError } from '../errors.js';
 import { createLogger } from '../observability/logger.js';
 import { PublishService } from '../publish/PublishService.js';
@@ -14,9 +13,8 @@ export async function runPublish(registryName: string, file: string, opts: { con
   const body = JSON.parse(readFileSync(file, 'utf8')) as unknown;
   const logger = createLogger({ level: 'warn', format: config.logging.format });
   const names = config.registries.map((r) => r.name);
-  const run = async (store?: CatalogStore) => {
-    const index = store ? new CatalogIndex(store, names) : undefined;
-    const publisher = new PublishService(config.registries, config.publish, index as CatalogIndex, store as CatalogStore, new ServerSchemaValidator(), logger);
+  const run = async (store?: CatalogWriter) => {
+    const publisher = new PublishService(config.registries, config.publish, store as CatalogWriter, new ServerSchemaValidator(), logger);
     // The operator at the terminal acts as an admin.
     const principal = authenticatedPrincipal('cli', []);
     const view = { admin: true, registries: names.map((_, i) => i), canSee: () => true, canPublish: () => true, hasPublishRules: () => false };
@@ -29,7 +27,7 @@ export async function runPublish(registryName: string, file: string, opts: { con
     return `published ${name}@${version} to "${target}"`;
   };
   try {
-    const message = opts.dryRun ? await run() : await withRedis(config, (keys, redis) => run(new CatalogStore(redis, keys)));
+    const message = opts.dryRun ? await run() : await withRedis(config, (keys, redis) => run(CatalogWriter.forConfig(redis, keys, config.catalog)));
     process.stdout.write(`${message}\n`);
   } catch (err) {
     if (!(err instanceof DomainError)) throw err;

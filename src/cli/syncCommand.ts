@@ -1,5 +1,5 @@
 import cliProgress from 'cli-progress';
-import { CatalogStore } from '../catalog/CatalogStore.js';
+import { CatalogWriter } from '../catalog/CatalogWriter.js';
 import { ConfigError } from '../errors.js';
 import { createLogger } from '../observability/logger.js';
 import { FileRegistrySource } from '../sync/FileRegistrySource.js';
@@ -44,13 +44,13 @@ export async function runSync(name: string, opts: { config?: string; full?: bool
   const abort = new AbortController();
   process.once('SIGINT', () => abort.abort(new Error('interrupted by the user')));
   const result = await withRedis(config, async (keys, redis) => {
-    const store = new CatalogStore(redis, keys);
+    const writer = CatalogWriter.forConfig(redis, keys, config.catalog);
     const status = new SyncStatusStore(redis, keys);
     await status.reconcile(config.registries);
-    if (registry.type === 'file') return new FileRegistrySource(registry, { redis, store, status, logger }).load();
+    if (registry.type === 'file') return new FileRegistrySource(registry, { redis, writer, status, logger }).load();
     const progress = createProgress(name);
     try {
-      return await new UpstreamSync(registry, { redis, store, status, logger }).run({
+      return await new UpstreamSync(registry, { redis, writer, status, logger }).run({
         full: opts.full === true,
         signal: abort.signal,
         onProgress: (p) => progress.update(p),

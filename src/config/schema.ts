@@ -159,6 +159,15 @@ export const configSchema = z
       .strict()
       .prefault({}),
     registries: z.array(registrySchema).min(1, 'at least one registry is required'),
+    catalog: z
+      .object({
+        /** How long removed and displaced versions stay visible as tombstones (listings and feeds alike). */
+        tombstoneRetention: duration('7d'),
+        /** Most live versions one name may have in one registry; further versions are skipped. */
+        maxVersionsPerName: z.number().int().min(1).max(10_000).default(1000),
+      })
+      .strict()
+      .prefault({}),
     auth: z
       .object({
         mode: z.enum(['none', 'oidc']).default('none'),

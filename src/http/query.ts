@@ -1,5 +1,6 @@
 import type { Request } from 'express';
 import type { ListParams } from '../catalog/CatalogService.js';
+import { parseMicros } from '../catalog/clock.js';
 import { InputError, ValidationError } from '../errors.js';
 
 const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})$/;
@@ -35,17 +36,17 @@ export function parseBool(query: Query, key: string, fallback: boolean): boolean
 }
 
 /**
- * Parses an RFC 3339 timestamp to epoch milliseconds.
+ * Parses an RFC 3339 timestamp to microseconds since the epoch (the catalogue clock's unit).
  * @throws InputError (400) with the official registry's wording.
  */
 export function parseTimestamp(raw: string): number {
-  const ms = RFC3339.test(raw) ? Date.parse(raw.replace(/(\.\d{3})\d+/, '$1')) : Number.NaN;
-  if (Number.isNaN(ms)) {
+  const us = RFC3339.test(raw) ? parseMicros(raw) : Number.NaN;
+  if (Number.isNaN(us)) {
     throw new InputError('Invalid updated_since format: expected RFC3339 timestamp (e.g., 2025-08-07T13:15:04.280Z)', {
       errors: [{ message: 'expected RFC 3339 date-time', location: 'query.updated_since', value: raw }],
     });
   }
-  return ms;
+  return us;
 }
 
 /**
@@ -81,7 +82,7 @@ export function parseListQuery(req: Request, limits: { defaultPageSize: number; 
 
   const updatedSince = single(query, 'updated_since');
   if (updatedSince !== undefined && updatedSince !== '') {
-    params.updatedSinceMs = parseTimestamp(updatedSince);
+    params.updatedSinceUs = parseTimestamp(updatedSince);
     const explicit = single(query, 'include_deleted');
     if (explicit !== undefined && explicit !== '' && !params.includeDeleted) {
       throw new InputError('Cannot set include_deleted=false when using updated_since (incremental sync requires deleted servers)');

@@ -6,9 +6,10 @@ import type { Redis } from 'ioredis';
 import { AccessPolicy } from '../access/AccessPolicy.js';
 import { AnonymousAuthenticator, type Authenticator } from '../auth/Authenticator.js';
 import { OidcAuthenticator } from '../auth/OidcAuthenticator.js';
-import { CatalogIndex } from '../catalog/CatalogIndex.js';
+import { ReadModelFollower } from '../catalog/ReadModelFollower.js';
 import { CatalogService } from '../catalog/CatalogService.js';
 import type { CatalogStore } from '../catalog/CatalogStore.js';
+import type { CatalogWriter } from '../catalog/CatalogWriter.js';
 import { CursorCodec } from '../catalog/cursor.js';
 import type { Keys } from '../catalog/keys.js';
 import type { GatewayConfig } from '../config/schema.js';
@@ -28,6 +29,7 @@ export interface ApiDeps {
   redis: Redis;
   keys: Keys;
   store: CatalogStore;
+  writer: CatalogWriter;
   status: SyncStatusStore;
   queue: SyncQueue;
   /** Replaces the authenticator built from `auth` (tests). */
@@ -39,7 +41,7 @@ export interface ApiDeps {
 export interface RunningApi {
   server: Server;
   url: string;
-  index: CatalogIndex;
+  index: ReadModelFollower;
 }
 
 /**
@@ -77,16 +79,16 @@ export async function startApi(deps: ApiDeps): Promise<RunningApi> {
   if (authenticator instanceof OidcAuthenticator) await authenticator.init();
 
   const registryNames = config.registries.map((r) => r.name);
-  const index = new CatalogIndex(store, registryNames, logger);
+  const index = new ReadModelFollower(store, registryNames, logger);
   await index.load();
   collectLoadGarbage();
   const access = new AccessPolicy(config.access, registryNames, config.auth.mode === 'none');
-  const catalog = new CatalogService(index, store, new CursorCodec(await cursorSecret(redis, keys)));
+  const catalog = new CatalogService(index, store, new CursorCodec(await cursorSecret(redis, keys)), config.catalog.tombstoneRetention);
   const registries = new RegistryService(config.registries, deps.status, {
     trigger: (registry, { full }) => deps.queue.enqueue(registry.name, full),
     nextRuns: () => deps.queue.nextRuns(),
   });
-  const publisher = new PublishService(config.registries, config.publish, index, store, new ServerSchemaValidator(), logger);
+  const publisher = new PublishService(config.registries, config.publish, deps.writer, new ServerSchemaValidator(), logger);
   const app = createApp({
     config,
     logger,

@@ -1,7 +1,7 @@
 import type { CallerView } from '../access/AccessPolicy.js';
 import type { Principal } from '../access/principal.js';
-import type { CatalogIndex } from '../catalog/CatalogIndex.js';
-import type { CatalogStore } from '../catalog/CatalogStore.js';
+import { NOW } from '../catalog/clock.js';
+import type { CatalogWriter } from '../catalog/CatalogWriter.js';
 import { mergeName, reflagLatest, type NameMerge } from '../catalog/merge.js';
 import { guardStore } from '../catalog/storeUnavailable.js';
 import type { ServerJson, ServerStatus, VersionRecord } from '../catalog/types.js';
@@ -38,8 +38,7 @@ export class PublishService {
   constructor(
     private readonly registries: readonly RegistryConfig[],
     private readonly publishConfig: GatewayConfig['publish'],
-    private readonly index: CatalogIndex,
-    private readonly store: CatalogStore,
+    private readonly writer: CatalogWriter,
     private readonly validator: ServerSchemaValidator,
     private readonly logger: Logger,
   ) {}
@@ -65,7 +64,7 @@ export class PublishService {
   }
 
   private authorize(writer: Writer, registry: string, name: string): void {
-    const i = this.index.indexOf(registry) as number;
+    const i = this.registries.findIndex((r) => r.name === registry);
     if (!writer.authEnabled) {
       if (!this.publishConfig.allowAnonymous) {
         throw new ForbiddenError('Writes to managed registries are disabled because authentication is off (auth.mode: none). Turn on auth, or set publish.allowAnonymous: true (demos only).');
@@ -105,9 +104,9 @@ export class PublishService {
   async publish(writer: Writer, registry: string, body: unknown): Promise<{ name: string; version: string }> {
     const server = this.validate(body);
     this.authorize(writer, registry, server.name);
-    const now = new Date().toISOString();
+    const now = NOW;
     await guardStore(() =>
-      this.store.updateName(registry, server.name, (records) => {
+      this.writer.update(registry, server.name, (records) => {
         if (records.some((r) => r.version === server.version)) {
           throw new ConflictError(`Version ${server.version} of ${server.name} already exists in "${registry}": published versions are immutable. Publish a new version, or edit it with PUT.`);
         }
@@ -129,9 +128,9 @@ export class PublishService {
       throw new InputError(`The body's name and version (${server.name}@${server.version}) must match the path (${name}@${version}).`);
     }
     this.authorize(writer, registry, name);
-    const now = new Date().toISOString();
+    const now = NOW;
     await guardStore(() =>
-      this.store.updateName(registry, name, (records) => {
+      this.writer.update(registry, name, (records) => {
         const current = records.find((r) => r.version === version);
         if (!current || current.status === 'deleted') throw new NotFoundError('Server not found');
         const merge = mergeName(records, [{ server, official: { publishedAt: current.publishedAt, status: current.status, statusChangedAt: current.statusChangedAt, ...(current.statusMessage ? { statusMessage: current.statusMessage } : {}) } }], 'upsert', now);
@@ -148,10 +147,10 @@ export class PublishService {
   async setStatus(writer: Writer, registry: string, name: string, version: string | undefined, change: StatusChange): Promise<string[]> {
     if (change.status === 'active' && change.statusMessage) throw new InputError('statusMessage cannot be set together with status "active".');
     this.authorize(writer, registry, name);
-    const now = new Date().toISOString();
+    const now = NOW;
     let touched: string[] = [];
     await guardStore(() =>
-      this.store.updateName(registry, name, (records) => {
+      this.writer.update(registry, name, (records) => {
         const targets = version === undefined ? records : records.filter((r) => r.version === version);
         if (targets.length === 0) throw new NotFoundError('Server not found');
         const changing = targets.filter((r) => r.status !== change.status || (r.statusMessage ?? undefined) !== (change.statusMessage ?? undefined));
@@ -167,9 +166,9 @@ export class PublishService {
   /** Deletes a version: it becomes a tombstone (status `deleted`) that downstream syncs receive. */
   async delete(writer: Writer, registry: string, name: string, version: string): Promise<void> {
     this.authorize(writer, registry, name);
-    const now = new Date().toISOString();
+    const now = NOW;
     await guardStore(() =>
-      this.store.updateName(registry, name, (records) => {
+      this.writer.update(registry, name, (records) => {
         const target = records.find((r) => r.version === version);
         if (!target || target.status === 'deleted') throw new NotFoundError('Server not found');
         return restatus(records, new Set([version]), { status: 'deleted' }, now);

@@ -1,8 +1,9 @@
+import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { unwatchFile, watchFile, type Stats } from 'node:fs';
 import path from 'node:path';
 import type { Redis } from 'ioredis';
-import type { CatalogStore } from '../catalog/CatalogStore.js';
+import type { CatalogWriter, WriteResult } from '../catalog/CatalogWriter.js';
 import type { FileRegistryConfig } from '../config/schema.js';
 import type { Logger } from '../observability/logger.js';
 import { documentItems, groupByName, parseItems, type SkippedEntry } from './entries.js';
@@ -13,7 +14,7 @@ import type { SyncStatus, SyncStatusStore } from './SyncStatusStore.js';
 /** Dependencies of {@link FileRegistrySource}. */
 export interface FileRegistryDeps {
   redis: Redis;
-  store: CatalogStore;
+  writer: CatalogWriter;
   status: SyncStatusStore;
   logger: Logger;
 }
@@ -76,14 +77,14 @@ export class FileRegistrySource {
   }
 
   private async loadOnce(token?: string): Promise<SyncStatus | undefined> {
-    const { redis, store } = this.deps;
+    const { redis, writer } = this.deps;
     const lock = { ttlMs: LOCK_TTL_MS, ...(token ? { token } : {}) };
-    const result = await withLock(redis, store.keys.lock(`sync:${this.config.name}`), lock, () => this.apply());
+    const result = await withLock(redis, writer.keys.lock(`sync:${this.config.name}`), lock, () => this.apply());
     return result.acquired ? result.value : undefined;
   }
 
   private async apply(): Promise<SyncStatus> {
-    const { store, status, logger } = this.deps;
+    const { writer, status, logger } = this.deps;
     const name = this.config.name;
     const started = Date.now();
     const startedAt = new Date(started).toISOString();
@@ -117,11 +118,19 @@ export class FileRegistrySource {
     if (items.length > 0 && parsed.entries.length === 0) {
       return fail(`every entry in ${file} is invalid${describeSkipped(parsed.skipped.length, parsed.skipped[0])}`);
     }
-    const groups = groupByName(parsed.entries.filter((e) => keep(e.server.name)));
-    const written = await store.writeNames(name, groups, 'replace', startedAt);
-    const gone = (await store.allNames(name)).filter((n) => !groups.has(n));
-    const removed = await store.removeNames(name, gone);
-    await store.setCounts(name, groups.size, written.versions);
+    const kept = parsed.entries.filter((e) => keep(e.server.name));
+    const groups = groupByName(kept);
+    // The file is the registry's complete content: names it no longer lists are swept.
+    const snapshot = writer.snapshot(name, randomUUID());
+    let written: WriteResult;
+    let removed: number;
+    try {
+      written = await writer.replace(name, groups);
+      await snapshot.markSeen(kept.map((e) => e.server));
+      removed = await snapshot.sweep();
+    } finally {
+      await snapshot.discard();
+    }
 
     const next = await status.update(name, {
       phase: 'complete',

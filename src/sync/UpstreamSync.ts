@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import type { CatalogStore } from '../catalog/CatalogStore.js';
-import { bodyField } from '../catalog/keys.js';
+import type { CatalogWriter } from '../catalog/CatalogWriter.js';
+import type { FullSnapshot } from '../catalog/FullSnapshot.js';
 import type { UpstreamRegistryConfig } from '../config/schema.js';
 import { UpstreamError } from '../errors.js';
 import type { Logger } from '../observability/logger.js';
@@ -35,7 +35,7 @@ export interface SyncRunOptions {
 /** Dependencies of {@link UpstreamSync}. */
 export interface UpstreamSyncDeps {
   redis: Redis;
-  store: CatalogStore;
+  writer: CatalogWriter;
   status: SyncStatusStore;
   logger: Logger;
   client?: UpstreamClientOptions;
@@ -43,8 +43,6 @@ export interface UpstreamSyncDeps {
 }
 
 const LOCK_TTL_MS = 60_000;
-const SEEN_TTL_S = 86_400;
-const SWEEP_BATCH = 500;
 
 interface WalkResult {
   pages: number;
@@ -81,7 +79,7 @@ export class UpstreamSync {
    * @returns the resulting status, or undefined when another worker is syncing this registry.
    */
   async run(options: SyncRunOptions = {}): Promise<SyncStatus | undefined> {
-    const key = this.deps.store.keys.lock(`sync:${this.config.name}`);
+    const key = this.deps.writer.keys.lock(`sync:${this.config.name}`);
     const lock = { ttlMs: LOCK_TTL_MS, ...(options.token ? { token: options.token } : {}) };
     const result = await withLock(this.deps.redis, key, lock, (lost) => {
       const signal = options.signal ? AbortSignal.any([options.signal, lost]) : lost;
@@ -150,9 +148,9 @@ export class UpstreamSync {
   }
 
   private async walk(mode: 'full' | 'incremental', watermark: string | undefined, startedAt: number, options: SyncRunOptions & { signal: AbortSignal }): Promise<WalkResult> {
-    const { store, redis } = this.deps;
+    const { writer } = this.deps;
     const name = this.config.name;
-    const seenKey = store.keys.syncSeen(name, randomUUID());
+    const snapshot: FullSnapshot | undefined = mode === 'full' ? writer.snapshot(name, randomUUID()) : undefined;
     const cursors = new Set<string>();
     const result: WalkResult = { pages: 0, entries: 0, changed: 0, removed: 0, skipped: 0 };
     let cursor: string | undefined;
@@ -171,15 +169,14 @@ export class UpstreamSync {
         result.skipped += parsed.skipped.length;
         result.firstSkipped ??= parsed.skipped[0];
         const kept = parsed.entries.filter((e) => this.keep(e.server.name));
-        // Stamp the time of this write, not of the walk's start: a downstream whose watermark has
-        // already passed the walk's start must still see what this page changes.
-        const written = await store.writeNames(name, groupByName(kept), 'upsert', new Date().toISOString());
+        const written = await writer.upsert(name, groupByName(kept));
         result.changed += written.changedNames;
-        if (mode === 'full') {
-          // Skipped entries count as seen: one bad page entry must not sweep the last good copy.
-          const seen = [...kept.map((e) => bodyField(e.server.name, e.server.version)), ...skippedFields(page.items, parsed.skipped)];
-          if (seen.length > 0) await redis.multi().sadd(seenKey, ...seen).expire(seenKey, SEEN_TTL_S).exec();
+        if (written.overCap > 0) {
+          result.skipped += written.overCap;
+          result.firstSkipped ??= { index: -1, reason: `versions beyond catalog.maxVersionsPerName were skipped` };
         }
+        // Skipped entries count as seen: one bad page entry must not sweep the last good copy.
+        await snapshot?.markSeen([...kept.map((e) => e.server), ...skippedRefs(page.items, parsed.skipped)]);
         options.onProgress?.({ mode, pages: result.pages, entries: result.entries, changed: result.changed, skipped: result.skipped, startedAt });
         const next = page.nextCursor;
         if (next !== undefined) {
@@ -188,52 +185,20 @@ export class UpstreamSync {
         }
         cursor = page.items.length > 0 ? next : undefined;
       } while (cursor);
-      if (mode === 'full') result.removed = await this.sweep(seenKey, new Date().toISOString());
+      if (snapshot) result.removed = await snapshot.sweep();
       return result;
     } finally {
-      await redis.del(seenKey).catch(() => undefined);
+      await snapshot?.discard().catch(() => undefined);
     }
-  }
-
-  /** After a complete full walk: removes every stored version the walk did not see. */
-  private async sweep(seenKey: string, now: string): Promise<number> {
-    const { store, redis } = this.deps;
-    let removed = 0;
-    let names = 0;
-    let versions = 0;
-    let targets = new Map<string, Set<string> | null>();
-    const flush = async () => {
-      if (targets.size === 0) return;
-      removed += await store.removeVersions(this.config.name, targets, now);
-      targets = new Map();
-    };
-    for await (const chunk of store.scanRegistry(this.config.name)) {
-      const pipeline = redis.pipeline();
-      for (const [name, records] of chunk) pipeline.smismember(seenKey, ...records.map((r) => bodyField(name, r.version)));
-      const replies = (await pipeline.exec()) ?? [];
-      chunk.forEach(([name, records], i) => {
-        const [err, flags] = replies[i] ?? [null, []];
-        if (err) throw err;
-        const missing = records.filter((_, j) => (flags as number[])[j] !== 1).map((r) => r.version);
-        if (missing.length < records.length) names++;
-        versions += records.length - missing.length;
-        if (missing.length === 0) return;
-        targets.set(name, missing.length === records.length ? null : new Set(missing));
-      });
-      if (targets.size >= SWEEP_BATCH) await flush();
-    }
-    await flush();
-    await store.setCounts(this.config.name, names, versions);
-    return removed;
   }
 }
 
-function skippedFields(items: readonly unknown[], skipped: readonly SkippedEntry[]): string[] {
-  const out: string[] = [];
+function skippedRefs(items: readonly unknown[], skipped: readonly SkippedEntry[]): Array<{ name: string; version: string }> {
+  const out: Array<{ name: string; version: string }> = [];
   for (const s of skipped) {
     const raw = items[s.index] as { server?: { name?: unknown; version?: unknown }; name?: unknown; version?: unknown } | undefined;
     const server = raw && typeof raw.server === 'object' && raw.server ? raw.server : raw;
-    if (typeof server?.name === 'string' && typeof server.version === 'string') out.push(bodyField(server.name, server.version));
+    if (typeof server?.name === 'string' && typeof server.version === 'string') out.push({ name: server.name, version: server.version });
   }
   return out;
 }

@@ -2,9 +2,10 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { AccessPolicy } from '../../../src/access/AccessPolicy.js';
 import { authenticatedPrincipal } from '../../../src/access/principal.js';
-import { CatalogIndex } from '../../../src/catalog/CatalogIndex.js';
 import { CatalogService } from '../../../src/catalog/CatalogService.js';
 import { CatalogStore } from '../../../src/catalog/CatalogStore.js';
+import { CatalogWriter } from '../../../src/catalog/CatalogWriter.js';
+import { ReadModelFollower } from '../../../src/catalog/ReadModelFollower.js';
 import { CursorCodec } from '../../../src/catalog/cursor.js';
 import { Keys } from '../../../src/catalog/keys.js';
 import type { IncomingEntry } from '../../../src/catalog/types.js';
@@ -62,6 +63,7 @@ describe('visibility property: for random rules and corpora, listings equal the 
       const client = redis.client();
       const keys = new Keys(redis.prefix());
       const store = new CatalogStore(client, keys);
+      const writer = new CatalogWriter(client, keys, { maxVersionsPerName: 1000, tombstoneRetentionMs: 7 * 86_400_000 });
       // Corpus: each registry holds a random subset of names, with random versions and statuses.
       const holdings = new Map<string, Map<string, Array<{ version: string; status: string }>>>();
       for (const reg of REGISTRIES) {
@@ -85,12 +87,12 @@ describe('visibility property: for random rules and corpora, listings equal the 
             held.set(name, list);
           }
         }
-        await store.writeNames(reg, groups, 'replace');
+        await writer.replace(reg, groups);
         holdings.set(reg, held);
       }
-      const index = new CatalogIndex(store, REGISTRIES);
+      const index = new ReadModelFollower(store, REGISTRIES);
       await index.load();
-      const catalog = new CatalogService(index, store, new CursorCodec(Buffer.from(`secret-${seed}`)));
+      const catalog = new CatalogService(index, store, new CursorCodec(Buffer.from(`secret-${seed}`)), 7 * 86_400_000);
 
       for (let round = 0; round < 8; round++) {
         const rules: Rule[] = Array.from({ length: 1 + r.int(4) }, () => ({

@@ -14,6 +14,7 @@ interface ListBody {
   metadata: { count: number; nextCursor?: string };
 }
 const GW = 'io.github.mcp-registry-gateway/federation';
+const OFFICIAL = 'io.modelcontextprotocol.registry/official';
 const rows = (b: ListBody) => b.servers.map((s) => `${s.server.name}@${s.server.version}`);
 
 describe('aggregation across overlapping registries', () => {
@@ -71,7 +72,13 @@ describe('aggregation across overlapping registries', () => {
     assert.equal((await gw.json('/v0.1/servers/com.acme%2Fretired/versions/latest')).status, 404);
     assert.equal((await gw.json('/v0.1/servers/com.acme%2Fretired/versions/2.0.0')).status, 404);
     const withDeleted = await gw.json<ListBody>('/v0.1/servers?include_deleted=true&search=retired');
-    assert.deepEqual(rows(withDeleted.body), ['com.acme/retired@1.0.0']);
+    assert.deepEqual(rows(withDeleted.body), ['com.acme/retired@1.0.0', 'com.acme/retired@2.0.0']);
+    // The public upstream's version is a displaced tombstone (DESIGN §3), never live or latest.
+    const displaced = withDeleted.body.servers[1] as Entry;
+    assert.equal(displaced._meta[OFFICIAL]?.status, 'deleted');
+    assert.equal(displaced._meta[OFFICIAL]?.isLatest, false);
+    assert.equal(displaced._meta[GW]?.registry, 'public');
+    assert.equal(displaced._meta[GW]?.displacedBy, 'internal');
   });
 
   it('versions and latest of a shadowed name come only from the owner', async () => {

@@ -111,8 +111,13 @@ describe('upstream sync', () => {
     assert.equal(s?.lastRunMode, 'full');
     assert.equal(s?.removedCount, 1);
     assert.equal((await gw.json('/v0.1/servers/io.example.n0004%2Fserver-4/versions/1.0.4')).status, 404);
-    const listed = (await listAll(gw, '/v0.1/servers?include_deleted=true')).map(key);
-    assert.deepEqual(listed, upstream.registry.all().map((r) => `${r.server.name}@${r.server.version}`).sort());
+    const listed = await listAll<Entry>(gw, '/v0.1/servers?include_deleted=true');
+    // The removed version stays as a tombstone (until catalog.tombstoneRetention) so that downstreams
+    // polling updated_since learn of the removal.
+    const removed = listed.filter((e) => key(e) === 'io.example.n0004/server-4@1.0.4');
+    assert.equal(removed.length, 1);
+    assert.equal(removed[0]?._meta[OFFICIAL]?.status, 'deleted');
+    assert.deepEqual(listed.map(key).sort(), [...upstream.registry.all().map((r) => `${r.server.name}@${r.server.version}`), 'io.example.n0004/server-4@1.0.4'].sort());
   });
 
   const faults: Array<[string, () => void, RegExp]> = [

@@ -49,15 +49,32 @@ describe('mergeName', () => {
     assert.equal(r?.updatedAt, T1);
   });
 
-  it('replace drops missing versions; upsert keeps them', () => {
+  it('replace turns missing versions into removed tombstones; upsert keeps them', () => {
     const first = mergeName([], [entry('1.0.0'), entry('2.0.0')], 'replace', T0);
     const replaced = mergeName(first.records, [entry('1.0.0')], 'replace', T1);
-    assert.deepEqual(replaced.removed, ['2.0.0']);
-    assert.equal(replaced.records.length, 1);
-    assert.equal(replaced.records[0]?.isLatest, true);
+    assert.deepEqual(replaced.removed, [], 'a removed version keeps its body until its tombstone expires');
+    assert.deepEqual(
+      replaced.records.map((r) => [r.version, r.status, r.gone ?? false, r.isLatest, r.updatedAt]),
+      [
+        ['1.0.0', 'active', false, true, T1],
+        ['2.0.0', 'deleted', true, false, T1],
+      ],
+    );
+    const revived = mergeName(replaced.records, [entry('1.0.0'), entry('2.0.0')], 'replace', '2026-01-03T00:00:00.000Z');
+    assert.deepEqual(revived.records.map((r) => [r.version, r.status, r.gone ?? false, r.isLatest]), [
+      ['1.0.0', 'active', false, false],
+      ['2.0.0', 'active', false, true],
+    ]);
     const upserted = mergeName(first.records, [entry('1.0.0')], 'upsert', T1);
     assert.equal(upserted.records.length, 2);
     assert.equal(upserted.changed, false);
+  });
+
+  it('leaves out new versions beyond the cap, and counts them', () => {
+    const first = mergeName([], [entry('1.0.0'), entry('1.1.0')], 'upsert', T0, 2);
+    const next = mergeName(first.records, [entry('1.1.0'), entry('1.2.0'), entry('1.3.0')], 'upsert', T1, 2);
+    assert.equal(next.overCap, 2);
+    assert.deepEqual(next.records.map((r) => r.version), ['1.0.0', '1.1.0']);
   });
 
   it('a body change is a visible change', () => {

@@ -1,0 +1,173 @@
+import { IndexedName, StringPool } from './IndexedName.js';
+import { compareStrings, lowerBound, sortedInsert, sortedRemove } from './sortedStrings.js';
+import type { StoredName } from './types.js';
+
+interface RegistryPart {
+  names: string[];
+  byName: Map<string, IndexedName>;
+}
+
+/** Past this many name changes in one batch, re-sort instead of splicing. */
+const RESORT_THRESHOLD = 2000;
+
+/**
+ * The in-memory read model of the catalogue: for every configured registry (in priority order)
+ * the names it has records of, and for the aggregated scope the union of all names with, per
+ * name, which registries have records and summaries that let scans reject names cheaply.
+ * Synchronous and free of I/O: a follower feeds it stored names; queries (listing.ts) read it.
+ */
+export class ReadModel {
+  private parts: RegistryPart[];
+  private pool = new StringPool();
+  private poolBaseline = 0;
+  private union: string[] = [];
+  private holders = new Map<string, number[]>();
+  /** Parallel to `union`: every holder's search text, and the latest time of any holder's data. */
+  private unionText: string[] = [];
+  private unionChange: number[] = [];
+  private readonly position: Map<string, number>;
+
+  /** @param registries registry names in priority order (config order) */
+  constructor(readonly registries: readonly string[]) {
+    this.position = new Map(registries.map((name, i) => [name, i]));
+    this.parts = registries.map(() => ({ names: [], byName: new Map() }));
+  }
+
+  /** Priority index of a configured registry, or undefined. */
+  indexOf(registry: string): number | undefined {
+    return this.position.get(registry);
+  }
+
+  /** Sorted names of one registry (`i`), or of every registry (undefined). */
+  namesOf(i?: number): readonly string[] {
+    return i === undefined ? this.union : (this.parts[i] as RegistryPart).names;
+  }
+
+  /** One registry's record of a name. */
+  entry(i: number, name: string): IndexedName | undefined {
+    return (this.parts[i] as RegistryPart).byName.get(name);
+  }
+
+  /** Registries (ascending priority) with any record of `name`, removed versions included. */
+  holdersOf(name: string): readonly number[] {
+    return this.holders.get(name) ?? [];
+  }
+
+  /** Search text of every registry's record of `namesOf()[i]`, joined. */
+  unionTextAt(i: number): string {
+    return this.unionText[i] as string;
+  }
+
+  /** Upper bound (µs) of the time of any row of `namesOf()[i]`, in any scope, for any caller. */
+  unionChangeAt(i: number): number {
+    return this.unionChange[i] as number;
+  }
+
+  /** Live versions held by registry `i`. */
+  versionCount(i: number): number {
+    let n = 0;
+    for (const e of (this.parts[i] as RegistryPart).byName.values()) n += e.live;
+    return n;
+  }
+
+  /** Replaces everything with freshly loaded names: `load(i)` yields registry `i`'s stored names. */
+  reset(load: (i: number, put: (name: string, stored: StoredName) => void) => void): void {
+    this.pool = new StringPool();
+    this.parts = this.registries.map(() => ({ names: [], byName: new Map() }));
+    this.holders = new Map();
+    this.registries.forEach((_, i) => load(i, (name, stored) => this.set(i, name, stored, true)));
+    this.resort();
+    this.poolBaseline = this.pool.size;
+  }
+
+  /** Applies changed names (undefined = the name is gone from that registry). */
+  apply(changes: ReadonlyArray<{ registry: number; name: string; stored: StoredName | undefined }>): void {
+    const defer = changes.length > RESORT_THRESHOLD;
+    for (const c of changes) this.set(c.registry, c.name, c.stored, defer);
+    if (defer) this.resort();
+    else for (const c of changes) this.summarize(c.name);
+    // Interned strings of replaced texts are never freed one by one: start a fresh pool once the
+    // old one has doubled (amortised: a rebuild per as many changes as there are names).
+    if (this.pool.size > 2 * this.poolBaseline + 10_000) this.repool();
+  }
+
+  private set(i: number, rawName: string, stored: StoredName | undefined, defer: boolean): void {
+    const part = this.parts[i] as RegistryPart;
+    const name = this.pool.intern(rawName);
+    const had = part.byName.has(name);
+    if (stored && stored.v.length > 0) {
+      part.byName.set(name, IndexedName.from(name, stored, this.pool));
+      if (had) return;
+      const h = this.holders.get(name);
+      if (h) {
+        h.push(i);
+        h.sort((a, b) => a - b);
+      } else this.holders.set(name, [i]);
+      if (defer) return;
+      sortedInsert(part.names, name);
+      if (!h) this.unionInsert(name);
+      return;
+    }
+    if (!had) return;
+    part.byName.delete(name);
+    const h = (this.holders.get(name) ?? []).filter((x) => x !== i);
+    if (h.length > 0) this.holders.set(name, h);
+    else this.holders.delete(name);
+    if (defer) return;
+    sortedRemove(part.names, name);
+    if (h.length === 0) this.unionRemove(name);
+  }
+
+  private resort(): void {
+    for (const part of this.parts) part.names = [...part.byName.keys()].sort(compareStrings);
+    this.union = [...this.holders.keys()].sort(compareStrings);
+    this.unionText = new Array(this.union.length);
+    this.unionChange = new Array(this.union.length);
+    this.union.forEach((name, i) => this.summarizeAt(i, name));
+  }
+
+  private summarize(name: string): void {
+    const i = lowerBound(this.union, name);
+    if (this.union[i] === name) this.summarizeAt(i, name);
+  }
+
+  private summarizeAt(i: number, name: string): void {
+    const texts: string[] = [];
+    let change = 0;
+    for (const h of this.holders.get(name) ?? []) {
+      const e = (this.parts[h] as RegistryPart).byName.get(name) as IndexedName;
+      texts.push(e.text);
+      change = Math.max(change, e.maxTime);
+    }
+    this.unionText[i] = texts.length === 1 ? (texts[0] as string) : texts.join('\n');
+    this.unionChange[i] = change;
+  }
+
+  private unionInsert(name: string): void {
+    const i = lowerBound(this.union, name);
+    this.union.splice(i, 0, name);
+    this.unionText.splice(i, 0, '');
+    this.unionChange.splice(i, 0, 0);
+  }
+
+  private unionRemove(name: string): void {
+    const i = lowerBound(this.union, name);
+    if (this.union[i] !== name) return;
+    this.union.splice(i, 1);
+    this.unionText.splice(i, 1);
+    this.unionChange.splice(i, 1);
+  }
+
+  private repool(): void {
+    const pool = new StringPool();
+    for (const part of this.parts) {
+      part.names = part.names.map((n) => pool.intern(n));
+      part.byName = new Map([...part.byName].map(([name, e]) => [pool.intern(name), e.reintern(pool)]));
+    }
+    this.union = this.union.map((n) => pool.intern(n));
+    this.unionText = this.unionText.map((t) => pool.intern(t));
+    this.holders = new Map([...this.holders].map(([n, h]) => [pool.intern(n), h]));
+    this.pool = pool;
+    this.poolBaseline = pool.size;
+  }
+}

@@ -1,0 +1,106 @@
+import type { Logger } from '../observability/logger.js';
+import type { CatalogStore } from './CatalogStore.js';
+import { ReadModel } from './ReadModel.js';
+import type { StoredName } from './types.js';
+
+const BATCH = 5000;
+
+/**
+ * Loads the {@link ReadModel} from Redis and keeps it up to date by following the change stream
+ * before each read, so every replica reads its own writes and every other replica's. API replicas
+ * stay stateless: the model is derived state, rebuilt from Redis at start.
+ */
+export class ReadModelFollower {
+  readonly model: ReadModel;
+  private lastId = '0-0';
+  private lastSeq = 0;
+  private lastTimeUs = 0;
+  private running: Promise<void> | undefined;
+  private queued: Promise<void> | undefined;
+
+  /** @param registries registry names in priority order (config order) */
+  constructor(
+    private readonly store: CatalogStore,
+    registries: readonly string[],
+    private readonly logger?: Logger,
+  ) {
+    this.model = new ReadModel(registries);
+  }
+
+  /** Commit time (µs) of the newest change applied to the model (0 before any). */
+  get appliedTimeUs(): number {
+    return this.lastTimeUs;
+  }
+
+  /** Rebuilds the whole read model from Redis. */
+  async load(): Promise<void> {
+    const started = Date.now();
+    const position = await this.store.changePosition();
+    const loaded: Array<Array<[string, StoredName]>> = [];
+    for (const registry of this.model.registries) {
+      const names: Array<[string, StoredName]> = [];
+      for await (const chunk of this.store.scanRegistry(registry)) names.push(...chunk);
+      loaded.push(names);
+    }
+    this.model.reset((i, put) => {
+      for (const [name, stored] of loaded[i] ?? []) put(name, stored);
+    });
+    this.lastId = position.id;
+    this.lastSeq = position.seq;
+    this.logger?.debug('catalog read model loaded', { names: this.model.namesOf().length, ms: Date.now() - started });
+  }
+
+  /**
+   * Applies every change committed so far. Concurrent callers share work, but a caller never gets
+   * a refresh that started before it asked (read-your-writes across replicas).
+   * @throws the Redis error when Redis is unreachable.
+   */
+  ensureFresh(): Promise<void> {
+    if (!this.running) {
+      this.running = this.refresh().finally(() => {
+        this.running = undefined;
+      });
+      return this.running;
+    }
+    if (!this.queued) {
+      this.queued = this.running
+        .catch(() => undefined)
+        .then(() => {
+          this.queued = undefined;
+          return this.ensureFresh();
+        });
+    }
+    return this.queued;
+  }
+
+  private async refresh(): Promise<void> {
+    for (;;) {
+      const { seq, events } = await this.store.changesAfter(this.lastId, BATCH);
+      if (seq < this.lastSeq || (events.length > 0 && (events[0] as { seq: number }).seq !== this.lastSeq + 1)) {
+        this.logger?.info('catalog change stream gap or Redis data loss; reloading the read model', { expected: this.lastSeq + 1, seq });
+        await this.load();
+        return;
+      }
+      if (events.length === 0) return;
+      const touched = new Map<string, Set<string>>();
+      for (const e of events) {
+        if (this.model.indexOf(e.registry) === undefined) continue;
+        let set = touched.get(e.registry);
+        if (!set) touched.set(e.registry, (set = new Set()));
+        set.add(e.name);
+      }
+      const fetched = await Promise.all([...touched].map(async ([registry, names]) => [registry, await this.store.readNames(registry, [...names])] as const));
+      const changes: Array<{ registry: number; name: string; stored: StoredName | undefined }> = [];
+      for (const [registry, states] of fetched) {
+        const i = this.model.indexOf(registry) as number;
+        for (const [name, stored] of states) changes.push({ registry: i, name, stored });
+      }
+      this.model.apply(changes);
+      const last = events[events.length - 1] as { id: string; seq: number; timeUs: number };
+      this.lastId = last.id;
+      this.lastSeq = last.seq;
+      this.lastTimeUs = Math.max(this.lastTimeUs, last.timeUs);
+      if (events.length < BATCH) return;
+    }
+  }
+}
