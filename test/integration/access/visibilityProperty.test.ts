@@ -10,20 +10,8 @@ import { CursorCodec } from '../../../src/catalog/cursor.js';
 import { Keys } from '../../../src/catalog/keys.js';
 import type { IncomingEntry } from '../../../src/catalog/types.js';
 import { server } from '../../helpers/corpus.js';
+import { rng } from '../../helpers/rng.js';
 import { startTestRedis, type TestRedis } from '../../helpers/redis.js';
-
-/** Small deterministic PRNG (mulberry32), so a failure names a seed that reproduces it. */
-function rng(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  return { next, int: (n: number) => Math.floor(next() * n), pick: <T>(xs: readonly T[]) => xs[Math.floor(next() * xs.length)] as T };
-}
 
 /** Reference glob matcher, written independently of the gateway's RegExp compiler. */
 function globMatch(pattern: string, text: string): boolean {

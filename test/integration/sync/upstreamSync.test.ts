@@ -111,7 +111,7 @@ describe('upstream sync', () => {
     assert.equal(s?.lastRunMode, 'full');
     assert.equal(s?.removedCount, 1);
     assert.equal((await gw.json('/v0.1/servers/io.example.n0004%2Fserver-4/versions/1.0.4')).status, 404);
-    const listed = await listAll<Entry>(gw, '/v0.1/servers?include_deleted=true');
+    const listed = await listAll(gw, '/v0.1/servers?include_deleted=true');
     // The removed version stays as a tombstone (until catalog.tombstoneRetention) so that downstreams
     // polling updated_since learn of the removal.
     const removed = listed.filter((e) => key(e) === 'io.example.n0004/server-4@1.0.4');
