@@ -1,12 +1,20 @@
 import { NotFoundError } from '../errors.js';
 import type { CatalogStore, StoredEntry } from './CatalogStore.js';
 import { formatMicros } from './clock.js';
+import { entityTag, noneMatch } from './entityTag.js';
 import type { CursorCodec } from './cursor.js';
 import { alsoIn, findVersion, listRows, listVersions, type ListFilter, type Row } from './listing.js';
 import type { ReadModelFollower } from './ReadModelFollower.js';
 import { pushItem, reshapeMetaPrefix } from './render.js';
 import { guardStore } from './storeUnavailable.js';
 import type { Scope, Visibility } from './visibility.js';
+
+/** A read's answer: its entity tag, and its body unless the caller's copy is current (a 304). */
+export interface Reply {
+  etag: string;
+  /** Null when `If-None-Match` matched: nothing was fetched or assembled. */
+  body: Buffer | null;
+}
 
 /** Validated parameters of a list request. */
 export interface ListParams extends ListFilter {
@@ -51,17 +59,23 @@ export class CatalogService {
     return { kind: 'registry', index: i };
   }
 
-  /** `GET /v0.1/servers`: a page of rows as the official list envelope (JSON text). */
-  async listServers(view: Visibility, scope: Scope, params: ListParams): Promise<Buffer> {
+  /**
+   * `GET /v0.1/servers`: a page of rows as the official list envelope (JSON text).
+   * @param ifNoneMatch the request's `If-None-Match`: when it matches, no body is assembled
+   */
+  async listServers(view: Visibility, scope: Scope, params: ListParams, ifNoneMatch?: string): Promise<Reply> {
     const scopeKey = this.scopeKey(scope);
     const after = params.cursor ? this.cursors.decode(scopeKey, params.cursor) : undefined;
     return guardStore(async () => {
       await this.follower.ensureFresh();
       const page = listRows(this.model, view, scope, params, params.limit, this.cutoffUs(), after);
+      const nextCursor = page.next ? this.cursors.encode(scopeKey, page.next) : undefined;
+      const etag = this.tag(view, page.rows, `list\u0000${nextCursor ?? ''}`);
+      if (noneMatch(ifNoneMatch, etag)) return { etag, body: null };
       const { chunks, count } = await this.render(view, page.rows);
       const metadata: { count: number; nextCursor?: string } = { count };
-      if (page.next) metadata.nextCursor = this.cursors.encode(scopeKey, page.next);
-      return envelope(chunks, metadata);
+      if (nextCursor) metadata.nextCursor = nextCursor;
+      return { etag, body: envelope(chunks, metadata) };
     });
   }
 
@@ -69,13 +83,15 @@ export class CatalogService {
    * `GET .../servers/{name}/versions`: every visible version, newest first.
    * @throws NotFoundError when the caller can see no version of the server.
    */
-  async listVersions(view: Visibility, scope: Scope, name: string, includeDeleted: boolean): Promise<Buffer> {
+  async listVersions(view: Visibility, scope: Scope, name: string, includeDeleted: boolean, ifNoneMatch?: string): Promise<Reply> {
     return guardStore(async () => {
       await this.follower.ensureFresh();
       const rows = listVersions(this.model, view, scope, name, includeDeleted, this.cutoffUs());
       if (!rows) throw new NotFoundError(SERVER_NOT_FOUND);
+      const etag = this.tag(view, rows, 'versions');
+      if (noneMatch(ifNoneMatch, etag)) return { etag, body: null };
       const { chunks, count } = await this.render(view, rows);
-      return envelope(chunks, { count });
+      return { etag, body: envelope(chunks, { count }) };
     });
   }
 
@@ -83,14 +99,16 @@ export class CatalogService {
    * `GET .../servers/{name}/versions/{version}`: one version, `latest` allowed.
    * @throws NotFoundError when not visible.
    */
-  async getVersion(view: Visibility, scope: Scope, name: string, version: string, includeDeleted: boolean): Promise<Buffer> {
+  async getVersion(view: Visibility, scope: Scope, name: string, version: string, includeDeleted: boolean, ifNoneMatch?: string): Promise<Reply> {
     return guardStore(async () => {
       await this.follower.ensureFresh();
       const row = findVersion(this.model, view, scope, name, version, includeDeleted, this.cutoffUs());
       if (!row) throw new NotFoundError(SERVER_NOT_FOUND);
+      const etag = this.tag(view, [row], 'detail');
+      if (noneMatch(ifNoneMatch, etag)) return { etag, body: null };
       const { chunks, count } = await this.render(view, [row]);
       if (count === 0) throw new NotFoundError(SERVER_NOT_FOUND);
-      return Buffer.concat(chunks);
+      return { etag, body: Buffer.concat(chunks) };
     });
   }
 
@@ -103,7 +121,11 @@ export class CatalogService {
     const i = this.model.indexOf(registry);
     if (i === undefined) throw new NotFoundError(SERVER_NOT_FOUND);
     const only: Visibility = { admin: false, registries: [i], canSee: () => true };
-    return this.getVersion(only, { kind: 'registry', index: i }, name, version, true);
+    return (await this.getVersion(only, { kind: 'registry', index: i }, name, version, true)).body as Buffer;
+  }
+
+  private tag(view: Visibility, rows: readonly Row[], extra: string): string {
+    return entityTag(this.model, rows, (row) => alsoIn(this.model, view, row.registry, row.name), extra);
   }
 
   /** Rows served as changed before this (µs) are forgotten tombstones. */

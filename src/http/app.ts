@@ -85,7 +85,7 @@ export function createApp(deps: AppDeps): Express {
   app.use('/v0', admin);
   app.use(publishRoutes({ publisher: deps.publisher, catalog: deps.catalog, access: deps.access, authenticator: deps.authenticator, publish: deps.config.publish }));
 
-  const reads = serverRoutes({ catalog: deps.catalog, access: deps.access, api: deps.config.api });
+  const reads = serverRoutes({ catalog: deps.catalog, access: deps.access, api: deps.config.api, perCaller: deps.config.auth.mode !== 'none' });
   app.use(['/v0.1', '/v0', '/:registryName/v0.1', '/:registryName/v0'], reads);
 
   app.use(notFoundHandler);

@@ -27,10 +27,10 @@ export function pathGuards(req: Request, res: Response, next: NextFunction): voi
  */
 export function cors(req: Request, res: Response, next: NextFunction): void {
   res.setHeader('Access-Control-Allow-Origin', '*');
-  res.setHeader('Access-Control-Expose-Headers', 'Retry-After, WWW-Authenticate, X-Request-Id, Location');
+  res.setHeader('Access-Control-Expose-Headers', 'Retry-After, WWW-Authenticate, X-Request-Id, Location, ETag');
   if (req.method === 'OPTIONS') {
     res.setHeader('Access-Control-Allow-Methods', 'GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS');
-    res.setHeader('Access-Control-Allow-Headers', req.get('access-control-request-headers') ?? 'Authorization, X-Authorization, Content-Type');
+    res.setHeader('Access-Control-Allow-Headers', req.get('access-control-request-headers') ?? 'Authorization, X-Authorization, Content-Type, If-None-Match');
     res.setHeader('Access-Control-Max-Age', '600');
     res.setHeader('Vary', 'Access-Control-Request-Headers');
     res.status(204).end();

@@ -1,6 +1,6 @@
 import { Router, type Request, type Response } from 'express';
 import type { AccessPolicy } from '../../access/AccessPolicy.js';
-import type { CatalogService } from '../../catalog/CatalogService.js';
+import type { CatalogService, Reply } from '../../catalog/CatalogService.js';
 import type { GatewayConfig } from '../../config/schema.js';
 import { parseBool, parseListQuery } from '../query.js';
 import { parseServerPath } from '../serverPath.js';
@@ -10,10 +10,23 @@ export interface ServerRoutesDeps {
   catalog: CatalogService;
   access: AccessPolicy;
   api: GatewayConfig['api'];
+  /** Responses depend on the caller's token (auth on): private caching, varying by credentials. */
+  perCaller: boolean;
 }
 
-function sendJson(res: Response, body: Buffer): void {
-  res.type('application/json').send(body);
+/**
+ * Writes a conditional read (DESIGN §2): the entity tag always, `304` with no body when the
+ * caller's copy is current, and caching headers that keep one caller's copy from serving another.
+ */
+function sendReply(res: Response, reply: Reply, perCaller: boolean): void {
+  res.setHeader('ETag', reply.etag);
+  res.setHeader('Cache-Control', perCaller ? 'private, no-cache' : 'no-cache');
+  if (perCaller) res.setHeader('Vary', 'Authorization, X-Authorization');
+  if (reply.body === null) {
+    res.status(304).end();
+    return;
+  }
+  res.type('application/json').send(reply.body);
 }
 
 /**
@@ -29,7 +42,7 @@ export function serverRoutes(deps: ServerRoutesDeps): Router {
     const view = deps.access.viewFor(req.principal);
     const scope = deps.catalog.scopeFor(view, registryOf(req));
     const params = parseListQuery(req, deps.api);
-    sendJson(res, await deps.catalog.listServers(view, scope, params));
+    sendReply(res, await deps.catalog.listServers(view, scope, params, req.get('if-none-match')), deps.perCaller);
   });
 
   router.get('/servers/*path', async (req, res, next) => {
@@ -44,11 +57,11 @@ export function serverRoutes(deps: ServerRoutesDeps): Router {
     const prefix = registryOf(req) ? 'registry.' : '';
     if (parsed.kind === 'versions') {
       res.locals.route = `${prefix}servers.versions`;
-      sendJson(res, await deps.catalog.listVersions(view, scope, parsed.name, includeDeleted));
+      sendReply(res, await deps.catalog.listVersions(view, scope, parsed.name, includeDeleted, req.get('if-none-match')), deps.perCaller);
       return;
     }
     res.locals.route = `${prefix}servers.version`;
-    sendJson(res, await deps.catalog.getVersion(view, scope, parsed.name, parsed.version, includeDeleted));
+    sendReply(res, await deps.catalog.getVersion(view, scope, parsed.name, parsed.version, includeDeleted, req.get('if-none-match')), deps.perCaller);
   });
 
   return router;

@@ -116,7 +116,7 @@ describe('visibility property: for random rules and corpora, listings equal the 
         let cursor: string | undefined;
         for (let pages = 0; pages < 500; pages++) {
           const body = JSON.parse(
-            (await catalog.listServers(view, { kind: 'aggregate' }, { limit, includeDeleted: false, ...(cursor ? { cursor } : {}) })).toString(),
+            (await catalog.listServers(view, { kind: 'aggregate' }, { limit, includeDeleted: false, ...(cursor ? { cursor } : {}) })).body?.toString() as string,
           ) as { servers: Array<{ server: { name: string; version: string } }>; metadata: { count: number; nextCursor?: string } };
           if (body.metadata.nextCursor) assert.equal(body.servers.length, limit, `seed ${seed} round ${round}: a page with a next cursor is full`);
           assert.equal(body.metadata.count, body.servers.length);
