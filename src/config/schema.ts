@@ -139,6 +139,16 @@ export const configSchema = z
         publicUrl: httpUrl.optional(),
         trustProxy: z.union([z.boolean(), z.number().int(), z.string()]).default(false),
         shutdownTimeout: duration('10s'),
+        /** Longest time to receive a request's headers (Node `headersTimeout`); at most requestTimeout. */
+        headersTimeout: duration('10s'),
+        /** Longest time to receive a whole request, body included (Node `requestTimeout`). */
+        requestTimeout: duration('30s'),
+        /** Idle time before a kept-alive connection is closed (Node `keepAliveTimeout`). */
+        keepAliveTimeout: duration('65s'),
+        /** Largest request line plus headers, in bytes (Node `maxHeaderSize`); larger gets 431. */
+        maxHeaderBytes: z.number().int().min(1024).max(1024 * 1024).default(16 * 1024),
+        /** Most requests served on one kept-alive connection (0 = no limit). */
+        maxRequestsPerSocket: z.number().int().min(0).default(1000),
       })
       .strict()
       .prefault({}),
