@@ -8,6 +8,7 @@ import type { ServerJson, ServerStatus, VersionRecord } from '../catalog/types.j
 import type { GatewayConfig, RegistryConfig } from '../config/schema.js';
 import { ConflictError, ForbiddenError, InputError, MethodNotAllowedError, NotFoundError, NotImplementedError, ValidationError } from '../errors.js';
 import type { Logger } from '../observability/logger.js';
+import { boundsProblem, ENTRY_LIMITS } from '../sync/entries.js';
 import type { ServerSchemaValidator } from './schemaValidator.js';
 import { normalizeForStorage, semanticProblems } from './semanticRules.js';
 
@@ -108,6 +109,8 @@ export class PublishService {
     if (!body || typeof body !== 'object' || Array.isArray(body)) {
       throw new InputError('The request body must be a server.json object.');
     }
+    const tooBig = boundsProblem(body, 'body');
+    if (tooBig) throw new InputError(`The server.json ${tooBig}; entries may nest at most ${ENTRY_LIMITS.maxDepth} levels.`);
     const problems = [...this.validator.validate(body as Record<string, unknown>), ...semanticProblems(body as Record<string, unknown>)];
     if (problems.length > 0) {
       throw new ValidationError(`The server.json is invalid: ${problems.length} problem${problems.length === 1 ? '' : 's'} (see errors).`, { errors: problems });
