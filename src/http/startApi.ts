@@ -87,6 +87,8 @@ export async function startApi(deps: ApiDeps): Promise<RunningApi> {
     trigger: (registry, { full }) => deps.queue.enqueue(registry.name, full),
     nextRuns: () => deps.queue.nextRuns(),
   });
+  const metrics = createMetrics();
+  if (authenticator instanceof OidcAuthenticator) authenticator.registerMetrics(metrics.registry);
   const publisher = new PublishService(config.registries, config.publish, index, store, new ServerSchemaValidator(), logger);
   const app = createApp({
     config,
@@ -97,7 +99,7 @@ export async function startApi(deps: ApiDeps): Promise<RunningApi> {
     publisher,
     access,
     authenticator,
-    metrics: createMetrics(),
+    metrics,
     ...(authenticator instanceof OidcAuthenticator
       ? { wellKnown: { publicUrl: () => publicUrl, issuers: authenticator.issuers, scopesSupported: config.auth.scopesSupported } }
       : {}),
