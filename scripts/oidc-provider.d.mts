@@ -5,6 +5,6 @@ export interface OidcProviderOptions {
   audience: string;
   opaqueAudience: string;
   introspection: { clientId: string; secret: string };
-  onRequest?: (path: string) => void;
+  onRequest?: (path: string, headers: Record<string, string | string[] | undefined>) => void;
 }
 export function startOidcProvider(options: OidcProviderOptions): Promise<{ issuer: string; stop(): Promise<void> }>;

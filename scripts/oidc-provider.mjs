@@ -12,7 +12,7 @@ import Provider from 'oidc-provider';
  * @param {string} o.audience resource indicator of JWT access tokens
  * @param {string} o.opaqueAudience resource indicator of opaque access tokens
  * @param {{clientId: string, secret: string}} o.introspection the gateway's credentials
- * @param {(path: string) => void} [o.onRequest]
+ * @param {(path: string, headers: Record<string, string | string[] | undefined>) => void} [o.onRequest]
  */
 export async function startOidcProvider(o) {
   const issuer = `http://127.0.0.1:${o.port}`;
@@ -44,7 +44,7 @@ export async function startOidcProvider(o) {
   });
   if (o.onRequest) {
     provider.use(async (ctx, next) => {
-      o.onRequest(ctx.path);
+      o.onRequest(ctx.path, ctx.headers);
       await next();
     });
   }

@@ -1,5 +1,5 @@
 import type { GatewayConfig } from '../config/schema.js';
-import { compileGlobs, matchesEverything } from './glob.js';
+import { compileGlobs, matchesEverything, type GlobMatcher } from './glob.js';
 import type { Principal } from './principal.js';
 
 /**
@@ -20,16 +20,16 @@ export interface CallerView {
 }
 
 interface NameGrant {
-  servers: RegExp | null;
+  servers: GlobMatcher | null;
   all: boolean;
-  exclude: RegExp | null;
+  exclude: GlobMatcher | null;
 }
 
 interface CompiledRule {
   groups: ReadonlySet<string>;
   registries: ReadonlySet<number>;
   grant: NameGrant;
-  publish: RegExp | null;
+  publish: GlobMatcher | null;
 }
 
 function grantAllows(g: NameGrant, name: string): boolean {
@@ -89,7 +89,7 @@ export class AccessPolicy {
 
   private build(principal: Principal): CallerView {
     const admin = this.isAdmin(principal);
-    const publishGrants = new Map<number, RegExp[]>();
+    const publishGrants = new Map<number, GlobMatcher[]>();
     const matching = this.rules.filter((r) => principal.groups.some((g) => r.groups.has(g)));
     for (const rule of matching) {
       if (!rule.publish) continue;

@@ -12,6 +12,11 @@ export interface Authenticator {
   authenticate(headers: IncomingHttpHeaders): Promise<Principal>;
   /** The 401 for a request that must authenticate but sent no credentials. */
   missingCredentials(detail: string): DomainError;
+  /**
+   * Enforces `auth.requiredScopes` for a read (`write` false) or a write.
+   * @throws a 403 with an `insufficient_scope` challenge when the token lacks the scope.
+   */
+  checkScopes(principal: Principal, write: boolean): void;
 }
 
 /** `auth.mode: none`: every caller is anonymous. */
@@ -21,6 +26,8 @@ export class AnonymousAuthenticator implements Authenticator {
   async authenticate(): Promise<Principal> {
     return anonymousPrincipal();
   }
+
+  checkScopes(): void {}
 
   missingCredentials(detail: string): DomainError {
     return new ForbiddenError(`${detail} (authentication is disabled on this gateway: auth.mode is none)`);

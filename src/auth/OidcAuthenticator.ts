@@ -1,12 +1,13 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { decodeJwt } from 'jose';
+import client from 'prom-client';
 import { anonymousPrincipal, authenticatedPrincipal, type Principal } from '../access/principal.js';
 import { oidcIssuers, type GatewayConfig } from '../config/schema.js';
-import { AuthenticationError } from '../errors.js';
+import { AuthenticationError, ForbiddenError } from '../errors.js';
 import type { Logger } from '../observability/logger.js';
 import type { Authenticator } from './Authenticator.js';
 import { looksLikeJwt, readBearer } from './bearer.js';
-import { claimList, scopesOf, withoutBuiltins } from './claims.js';
+import { scopesOf } from './claims.js';
 import { IssuerVerifier, normalizeIssuer, type TokenClaims } from './IssuerVerifier.js';
 
 /** Where clients find the protected-resource metadata (RFC 9728) for this gateway. */
@@ -16,7 +17,9 @@ export function resourceMetadataUrl(publicUrl: string): string {
 
 /**
  * `auth.mode: oidc`: bearer tokens from one or more OIDC issuers. JWTs are routed to their issuer
- * by `iss` and verified locally; other tokens go to the issuers that have introspection configured.
+ * by `iss` and verified locally; opaque tokens go to the first issuer with introspection configured,
+ * and to no other. Groups count only from trusted issuers (`trustGroups`, default: the first
+ * issuer), each prefixed with its issuer's `groupPrefix`.
  * A request without credentials is anonymous (the `$anonymous` rules decide what it sees); a
  * request with bad credentials is a 401 with an RFC 6750 challenge pointing at the RFC 9728
  * metadata.
@@ -27,6 +30,10 @@ export class OidcAuthenticator implements Authenticator {
   private readonly byIssuer: Map<string, IssuerVerifier>;
   private readonly realm: string;
   private readonly acceptX: boolean;
+  /** The one issuer opaque tokens are sent to: the first with `introspection` configured. */
+  private readonly introspector: IssuerVerifier | undefined;
+  private readonly requiredScopes: { read?: string; write?: string };
+  private readonly failures: client.Counter<'issuer' | 'reason'>;
 
   /**
    * @param publicUrl the gateway's external base URL (for `resource_metadata`); a function because
@@ -40,8 +47,28 @@ export class OidcAuthenticator implements Authenticator {
   ) {
     this.realm = config.auth.realm;
     this.acceptX = config.auth.acceptXAuthorization;
-    this.verifiers = oidcIssuers(config).map((c) => new IssuerVerifier(c, c.introspection ? env[c.introspection.clientSecretEnv] : undefined, logger));
+    this.requiredScopes = config.auth.requiredScopes ?? {};
+    this.failures = new client.Counter({
+      name: 'mcpgw_oidc_introspection_failures_total',
+      help: 'Token introspections that failed, by issuer and reason (invalid_client: the IdP rejected the gateway credentials)',
+      labelNames: ['issuer', 'reason'] as const,
+      registers: [],
+    });
+    const metrics = { failed: (issuer: string, reason: string) => this.failures.inc({ issuer, reason }) };
+    this.verifiers = oidcIssuers(config).map(
+      (c, i) => new IssuerVerifier(c, c.introspection ? env[c.introspection.clientSecretEnv] : undefined, logger, c.trustGroups ?? i === 0, metrics),
+    );
     this.byIssuer = new Map(this.verifiers.map((v) => [v.issuer, v]));
+    const introspecting = this.verifiers.filter((v) => v.introspects);
+    this.introspector = introspecting[0];
+    for (const ignored of introspecting.slice(1)) {
+      logger.warn('introspection configured on a second issuer is ignored: opaque tokens go to the first issuer with introspection only', { issuer: ignored.issuer, opaqueTokensGoTo: this.introspector?.issuer });
+    }
+  }
+
+  /** Adds the authenticator's metrics (introspection failures) to a Prometheus registry. */
+  registerMetrics(registry: client.Registry): void {
+    registry.registerMetric(this.failures);
   }
 
   /** Issuer identifiers, for the protected-resource metadata. */
@@ -55,9 +82,10 @@ export class OidcAuthenticator implements Authenticator {
   }
 
   /** The `WWW-Authenticate` value for a 401 (`error` omitted when no credentials were sent). */
-  challenge(error?: { code: string; description: string }): string {
+  challenge(error?: { code: string; description: string; scope?: string }): string {
     const parts = [`Bearer realm="${this.realm}"`];
     if (error) parts.push(`error="${error.code}"`, `error_description="${error.description.replace(/"/g, "'")}"`);
+    if (error?.scope) parts.push(`scope="${error.scope}"`);
     parts.push(`resource_metadata="${resourceMetadataUrl(this.publicUrl())}"`);
     return parts.join(', ');
   }
@@ -80,14 +108,30 @@ export class OidcAuthenticator implements Authenticator {
         headers: { 'WWW-Authenticate': this.challenge({ code: 'invalid_request', description: bearer.reason }) },
       });
     }
-    const claims = await this.verify(bearer.token);
-    const verifier = (claims.iss && this.byIssuer.get(normalizeIssuer(String(claims.iss)))) || this.verifiers[0];
+    const { claims, verifier } = await this.verify(bearer.token);
     const subject = String(claims.sub ?? claims.client_id ?? 'unknown');
-    const groups = withoutBuiltins(claimList(claims, verifier?.config.groupsClaim ?? 'groups'));
-    return authenticatedPrincipal(subject, groups, scopesOf(claims));
+    return authenticatedPrincipal(subject, verifier.groupsOf(claims), scopesOf(claims));
   }
 
-  private async verify(token: string): Promise<TokenClaims> {
+  /**
+   * With `auth.requiredScopes`, a token must carry the read scope (or the write scope) for reads and
+   * the write scope for writes; anonymous callers are governed by the `$anonymous` rules instead.
+   * @throws ForbiddenError with an RFC 6750 `insufficient_scope` challenge naming the scope.
+   */
+  checkScopes(principal: Principal, write: boolean): void {
+    if (principal.anonymous) return;
+    const { read, write: writeScope } = this.requiredScopes;
+    const needed = write ? writeScope : read;
+    if (needed === undefined) return;
+    const accepted = write || writeScope === undefined ? [needed] : [needed, writeScope];
+    if (accepted.some((s) => principal.scopes.includes(s))) return;
+    const description = `the token lacks the ${needed} scope`;
+    throw new ForbiddenError(`Insufficient scope: ${write ? 'writes' : 'reads'} need a token with the "${needed}" scope.`, {
+      headers: { 'WWW-Authenticate': this.challenge({ code: 'insufficient_scope', description, scope: needed }) },
+    });
+  }
+
+  private async verify(token: string): Promise<{ claims: TokenClaims; verifier: IssuerVerifier }> {
     if (looksLikeJwt(token)) {
       let iss: unknown;
       try {
@@ -97,12 +141,14 @@ export class OidcAuthenticator implements Authenticator {
       }
       const verifier = typeof iss === 'string' ? this.byIssuer.get(normalizeIssuer(iss)) : undefined;
       if (!verifier) throw this.invalid('the token was issued by an issuer this gateway does not trust');
-      return verifier.verifyJwt(token, this.invalid);
+      return { claims: await verifier.verifyJwt(token, this.invalid), verifier };
     }
-    for (const verifier of this.verifiers) {
-      const claims = await verifier.introspect(token);
-      if (claims) return claims;
-    }
-    throw this.invalid(this.verifiers.some((v) => v.introspects) ? 'the token is not active' : 'the token is not a JWT and no issuer is configured for introspection');
+    // An opaque token names no issuer: it goes to one issuer only, never to every one configured
+    // (another IdP would see, and could replay, this IdP's tokens).
+    const verifier = this.introspector;
+    if (!verifier) throw this.invalid('the token is not a JWT and no issuer is configured for introspection');
+    const claims = await verifier.introspect(token);
+    if (!claims) throw this.invalid('the token is not active');
+    return { claims, verifier };
   }
 }

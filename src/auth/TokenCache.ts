@@ -1,5 +1,10 @@
 import { createHash } from 'node:crypto';
 
+/** The key a token is known by in caches and in-flight maps (the token itself is never kept). */
+export function tokenHash(token: string): string {
+  return createHash('sha256').update(token).digest('base64url');
+}
+
 interface Entry<T> {
   value: T;
   expiresAt: number;
@@ -15,7 +20,7 @@ export class TokenCache<T> {
   constructor(private readonly maxEntries = 10_000) {}
 
   private key(token: string): string {
-    return createHash('sha256').update(token).digest('base64url');
+    return tokenHash(token);
   }
 
   get(token: string, now = Date.now()): T | undefined {

@@ -113,9 +113,21 @@ const oidcIssuerSchema = z
     /** Least time between two JWKS refreshes triggered by an unknown `kid` (rate limit). */
     jwksCooldown: duration('30s'),
     introspection: z
-      .object({ clientId: z.string().min(1), clientSecretEnv: envVarName, cacheTtl: duration('60s') })
+      .object({
+        clientId: z.string().min(1),
+        clientSecretEnv: envVarName,
+        cacheTtl: duration('60s'),
+        /** How the gateway authenticates to the introspection endpoint. */
+        authMethod: z.enum(['client_secret_basic', 'client_secret_post']).default('client_secret_basic'),
+        /** Most active tokens cached (rejected ones have their own, smaller cache). */
+        cacheMaxEntries: z.number().int().min(1).max(1_000_000).default(10_000),
+      })
       .strict()
       .optional(),
+    /** Whether this issuer's groups count; unset = true for the first issuer, false for the others. */
+    trustGroups: z.boolean().optional(),
+    /** Prepended to every group of this issuer's tokens (e.g. `partner:`), so names cannot collide. */
+    groupPrefix: z.string().default(''),
   })
   .strict();
 
@@ -139,6 +151,16 @@ export const configSchema = z
         publicUrl: httpUrl.optional(),
         trustProxy: z.union([z.boolean(), z.number().int(), z.string()]).default(false),
         shutdownTimeout: duration('10s'),
+        /** Longest time to receive a request's headers (Node `headersTimeout`); at most requestTimeout. */
+        headersTimeout: duration('10s'),
+        /** Longest time to receive a whole request, body included (Node `requestTimeout`). */
+        requestTimeout: duration('30s'),
+        /** Idle time before a kept-alive connection is closed (Node `keepAliveTimeout`). */
+        keepAliveTimeout: duration('65s'),
+        /** Largest request line plus headers, in bytes (Node `maxHeaderSize`); larger gets 431. */
+        maxHeaderBytes: z.number().int().min(1024).max(1024 * 1024).default(16 * 1024),
+        /** Most requests served on one kept-alive connection (0 = no limit). */
+        maxRequestsPerSocket: z.number().int().min(0).default(1000),
       })
       .strict()
       .prefault({}),
@@ -177,6 +199,11 @@ export const configSchema = z
         scopesSupported: z.array(z.string().min(1)).default(['mcp-registry:read', 'mcp-registry:write']),
         /** Also accept `X-Authorization: Bearer ...` (clients of the MCP Gateway Registry family). */
         acceptXAuthorization: z.boolean().default(true),
+        /** Scopes a token must carry: `read` for GET/HEAD, `write` for every other method. Unset = not checked. */
+        requiredScopes: z
+          .object({ read: z.string().min(1).optional(), write: z.string().min(1).optional() })
+          .strict()
+          .optional(),
         /** The `realm` in `WWW-Authenticate` challenges. */
         realm: z.string().min(1).default('mcp-registry-gateway'),
       })

@@ -21,6 +21,7 @@ import { RegistryService } from '../sync/RegistryService.js';
 import type { SyncQueue } from '../sync/SyncQueue.js';
 import type { SyncStatusStore } from '../sync/SyncStatusStore.js';
 import { createApp } from './app.js';
+import { createHttpServer } from './httpServer.js';
 
 /** What the API role needs from the process. */
 export interface ApiDeps {
@@ -88,6 +89,8 @@ export async function startApi(deps: ApiDeps): Promise<RunningApi> {
     trigger: (registry, { full }) => deps.queue.enqueue(registry.name, full),
     nextRuns: () => deps.queue.nextRuns(),
   });
+  const metrics = createMetrics();
+  if (authenticator instanceof OidcAuthenticator) authenticator.registerMetrics(metrics.registry);
   const publisher = new PublishService(config.registries, config.publish, deps.writer, new ServerSchemaValidator(), logger);
   const app = createApp({
     config,
@@ -98,16 +101,16 @@ export async function startApi(deps: ApiDeps): Promise<RunningApi> {
     publisher,
     access,
     authenticator,
-    metrics: createMetrics(),
+    metrics,
     ...(authenticator instanceof OidcAuthenticator
-      ? { wellKnown: { ...(config.server.publicUrl ? { publicUrl: config.server.publicUrl } : {}), issuers: authenticator.issuers, scopesSupported: config.auth.scopesSupported } }
+      ? { wellKnown: { publicUrl: () => publicUrl, issuers: authenticator.issuers, scopesSupported: config.auth.scopesSupported } }
       : {}),
   });
   const server = await new Promise<Server>((resolve, reject) => {
-    const s = app.listen(config.server.port, config.server.host, () => resolve(s));
+    const s = createHttpServer(app, config.server, logger);
     s.once('error', reject);
+    s.listen(config.server.port, config.server.host, () => resolve(s));
   });
-  server.keepAliveTimeout = 65_000;
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.server.port;
   const url = config.server.publicUrl ?? `http://${config.server.host === '0.0.0.0' ? 'localhost' : config.server.host}:${port}`;

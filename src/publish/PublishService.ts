@@ -8,6 +8,7 @@ import type { ServerJson, ServerStatus, VersionRecord } from '../catalog/types.j
 import type { GatewayConfig, RegistryConfig } from '../config/schema.js';
 import { ConflictError, ForbiddenError, InputError, MethodNotAllowedError, NotFoundError, NotImplementedError, ValidationError } from '../errors.js';
 import type { Logger } from '../observability/logger.js';
+import { boundsProblem, ENTRY_LIMITS } from '../sync/entries.js';
 import type { ServerSchemaValidator } from './schemaValidator.js';
 import { normalizeForStorage, semanticProblems } from './semanticRules.js';
 
@@ -26,6 +27,8 @@ export interface Writer {
 }
 
 const MAX_VERSIONS_PER_SERVER = 10_000;
+/** The same detail as the read routes' 404, so a write reveals no more than a read. */
+const SERVER_NOT_FOUND = 'Server not found';
 
 /**
  * Writes to managed registries: publish, edit, status changes and deletion, each validated (the
@@ -63,12 +66,33 @@ export class PublishService {
     return name;
   }
 
-  private authorize(writer: Writer, registry: string, name: string): void {
+  /**
+   * Checks that the caller may write to `registry` at all, before its body is read or parsed.
+   * @throws ForbiddenError when the caller has no publish right there (or anonymous writes are off).
+   */
+  assertMayWrite(writer: Writer, registry: string): void {
     const i = this.registries.findIndex((r) => r.name === registry);
     if (!writer.authEnabled) {
       if (!this.publishConfig.allowAnonymous) {
         throw new ForbiddenError('Writes to managed registries are disabled because authentication is off (auth.mode: none). Turn on auth, or set publish.allowAnonymous: true (demos only).');
       }
+      return;
+    }
+    if (!writer.view.admin && !writer.view.hasPublishRules(i)) {
+      throw new ForbiddenError(`You may not publish or edit anything in registry "${registry}": none of your groups has publish patterns there.`);
+    }
+  }
+
+  /**
+   * Per-name permission. A name the caller cannot see is "not found" whether or not it exists and
+   * whatever the write (publish, edit, status, delete): invisible equals nonexistent, so nothing
+   * after this check (duplicates, no-op changes, the stored entry) can reveal it.
+   */
+  private authorize(writer: Writer, registry: string, name: string): void {
+    const i = this.registries.findIndex((r) => r.name === registry);
+    this.assertMayWrite(writer, registry);
+    if (!writer.view.canSee(i, name)) throw new NotFoundError(SERVER_NOT_FOUND);
+    if (!writer.authEnabled) {
       // Anonymous writers are still bound by `publish` patterns when rules grant $anonymous any.
       if (writer.view.hasPublishRules(i) && !writer.view.canPublish(i, name)) {
         throw new ForbiddenError(`Anonymous callers may not publish or edit "${name}" in registry "${registry}": it matches none of the $anonymous publish patterns.`);
@@ -84,6 +108,8 @@ export class PublishService {
     if (!body || typeof body !== 'object' || Array.isArray(body)) {
       throw new InputError('The request body must be a server.json object.');
     }
+    const tooBig = boundsProblem(body, 'body');
+    if (tooBig) throw new InputError(`The server.json ${tooBig}; entries may nest at most ${ENTRY_LIMITS.maxDepth} levels.`);
     const problems = [...this.validator.validate(body as Record<string, unknown>), ...semanticProblems(body as Record<string, unknown>)];
     if (problems.length > 0) {
       throw new ValidationError(`The server.json is invalid: ${problems.length} problem${problems.length === 1 ? '' : 's'} (see errors).`, { errors: problems });
@@ -132,7 +158,7 @@ export class PublishService {
     await guardStore(() =>
       this.writer.update(registry, name, (records) => {
         const current = records.find((r) => r.version === version);
-        if (!current || current.status === 'deleted') throw new NotFoundError('Server not found');
+        if (!current || current.status === 'deleted') throw new NotFoundError(SERVER_NOT_FOUND);
         const merge = mergeName(records, [{ server, official: { publishedAt: current.publishedAt, status: current.status, statusChangedAt: current.statusChangedAt, ...(current.statusMessage ? { statusMessage: current.statusMessage } : {}) } }], 'upsert', now);
         return merge;
       }),
@@ -152,7 +178,7 @@ export class PublishService {
     await guardStore(() =>
       this.writer.update(registry, name, (records) => {
         const targets = version === undefined ? records : records.filter((r) => r.version === version);
-        if (targets.length === 0) throw new NotFoundError('Server not found');
+        if (targets.length === 0) throw new NotFoundError(SERVER_NOT_FOUND);
         const changing = targets.filter((r) => r.status !== change.status || (r.statusMessage ?? undefined) !== (change.statusMessage ?? undefined));
         if (changing.length === 0) throw new InputError('No changes to apply: the status and message are already set.');
         touched = changing.map((r) => r.version);
@@ -170,7 +196,7 @@ export class PublishService {
     await guardStore(() =>
       this.writer.update(registry, name, (records) => {
         const target = records.find((r) => r.version === version);
-        if (!target || target.status === 'deleted') throw new NotFoundError('Server not found');
+        if (!target || target.status === 'deleted') throw new NotFoundError(SERVER_NOT_FOUND);
         return restatus(records, new Set([version]), { status: 'deleted' }, now);
       }),
     );

@@ -57,12 +57,16 @@ export function listUrl(base: string): string {
  * HTTP client for one upstream MCP registry (official v0.1 API): per-upstream rate cap, timeout,
  * response-size cap, optional bearer token, a User-Agent naming the gateway, retries with
  * exponential backoff and jitter on network errors and 5xx, and `429`/`Retry-After` obeyed.
+ * Redirects (at most 3) are followed only within the upstream's own origin; one to another origin
+ * fails the run without a request being sent there.
  * Error messages name the upstream's status or failure, never the token.
  */
 export class UpstreamClient {
   private readonly http: AxiosInstance;
   private readonly limiter: RateLimiter;
   private readonly url: string;
+  /** Redirects are followed only within this origin, so the token and the sync never leave it. */
+  private readonly origin: string;
   private readonly maxAttempts: number;
   private readonly baseDelayMs: number;
   private readonly maxRetryAfterMs: number;
@@ -72,6 +76,7 @@ export class UpstreamClient {
     options: UpstreamClientOptions = {},
   ) {
     this.url = listUrl(config.url);
+    this.origin = new URL(this.url).origin;
     this.limiter = new RateLimiter(config.sync.maxRequestsPerSecond);
     this.maxAttempts = options.maxAttempts ?? 4;
     this.baseDelayMs = options.baseDelayMs ?? 500;
@@ -106,13 +111,24 @@ export class UpstreamClient {
       let status: number;
       let body: string;
       let retryAfter: number | undefined;
+      let offOrigin: string | undefined;
+      const beforeRedirect = (options: Record<string, unknown>) => {
+        const target = redirectOrigin(options);
+        if (target !== this.origin) {
+          offOrigin = target;
+          throw new Error('cross-origin redirect refused');
+        }
+      };
       try {
-        const res = await this.http.get<string>(this.url, { params, ...(signal ? { signal } : {}) });
+        const res = await this.http.get<string>(this.url, { params, beforeRedirect, ...(signal ? { signal } : {}) });
         status = res.status;
         body = typeof res.data === 'string' ? res.data : String(res.data ?? '');
         retryAfter = retryAfterMs(res.headers['retry-after']);
       } catch (err) {
         if (signal?.aborted) throw signal.reason instanceof Error ? signal.reason : new Error('aborted');
+        if (offOrigin !== undefined) {
+          throw new UpstreamError(`upstream redirected to another origin (${offOrigin}); only same-origin redirects are followed: set the registry url to its final address`);
+        }
         const reason = describeNetworkError(err, this.config.sync.maxResponseBytes);
         if (reason.fatal || attempt >= this.maxAttempts) throw new UpstreamError(`${reason.message} (after ${attempt} attempt${attempt === 1 ? '' : 's'})`);
         await sleep(this.backoff(attempt), signal);
@@ -156,6 +172,17 @@ export class UpstreamClient {
 
   private backoff(attempt: number): number {
     return Math.random() * this.baseDelayMs * 2 ** (attempt - 1);
+  }
+}
+
+/** The origin a redirect leads to, from follow-redirects' request options. */
+function redirectOrigin(options: Record<string, unknown>): string {
+  const host = String(options.hostname ?? options.host ?? '');
+  const port = options.port ? `:${String(options.port)}` : '';
+  try {
+    return new URL(`${String(options.protocol)}//${host.includes(':') && !host.startsWith('[') ? `[${host}]` : host}${port}`).origin;
+  } catch {
+    return `${String(options.protocol)}//${host}${port}`;
   }
 }
 

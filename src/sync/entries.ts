@@ -30,6 +30,48 @@ const officialSchema = z
   })
   .passthrough();
 
+/**
+ * Bounds every entry respects, whatever its source, checked before anything walks it recursively
+ * (JSON.stringify, hashing, schema validation overflow the stack near 5,000 levels). Real entries
+ * of the official registry nest 7 levels and weigh under 3 KB.
+ */
+export const ENTRY_LIMITS = { maxDepth: 32, maxBytes: 256 * 1024 } as const;
+
+interface Frame {
+  value: unknown;
+  depth: number;
+  key: string;
+  parent: Frame | undefined;
+}
+
+function pathOf(frame: Frame, root: string): string {
+  const keys: string[] = [];
+  for (let f: Frame | undefined = frame; f?.parent; f = f.parent) keys.push(f.key);
+  return keys.reverse().reduce((out, k) => (/^\d+$/.test(k) ? `${out}[${k}]` : `${out}.${k}`), root);
+}
+
+/**
+ * Checks nesting depth and (approximate) JSON size of a parsed value without recursion, stopping
+ * at the first excess. Returns a reason naming the problem and where, or undefined when in bounds.
+ * @param root the name of the value in messages (`body`, `entry`)
+ */
+export function boundsProblem(value: unknown, root: string, limits: { maxDepth: number; maxBytes: number } = ENTRY_LIMITS): string | undefined {
+  const stack: Frame[] = [{ value, depth: 0, key: '', parent: undefined }];
+  let bytes = 0;
+  while (stack.length > 0) {
+    const frame = stack.pop() as Frame;
+    const v = frame.value;
+    bytes += frame.key.length + 4;
+    if (typeof v === 'string') bytes += v.length;
+    else if (v !== null && typeof v === 'object') {
+      if (frame.depth >= limits.maxDepth) return `is nested more than ${limits.maxDepth} levels deep (at ${pathOf(frame, root)})`;
+      for (const [k, child] of Object.entries(v)) stack.push({ value: child, depth: frame.depth + 1, key: k, parent: frame });
+    } else bytes += 8;
+    if (bytes > limits.maxBytes) return `is larger than ${limits.maxBytes} bytes of JSON`;
+  }
+  return undefined;
+}
+
 /** An entry that failed validation, with a reason a person can act on. */
 export interface SkippedEntry {
   index: number;
@@ -67,6 +109,11 @@ function describeIssue(issue: z.core.$ZodIssue, prefix: string): string {
  */
 export function parseItem(item: unknown): IncomingEntry | { reason: string; name?: string } {
   if (!item || typeof item !== 'object' || Array.isArray(item)) return { reason: 'entry is not a JSON object' };
+  const tooBig = boundsProblem(item, 'entry');
+  if (tooBig) {
+    const rawName = (item as { server?: { name?: unknown }; name?: unknown }).server?.name ?? (item as { name?: unknown }).name;
+    return { reason: `entry ${tooBig}`, ...(typeof rawName === 'string' ? { name: rawName.slice(0, 200) } : {}) };
+  }
   const wrapped = 'server' in item && typeof (item as { server: unknown }).server === 'object';
   const rawServer = (wrapped ? (item as { server: unknown }).server : item) as Record<string, unknown>;
   const outerMeta = wrapped ? ((item as { _meta?: Record<string, unknown> })._meta ?? {}) : {};

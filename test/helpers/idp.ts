@@ -18,18 +18,18 @@ export interface TestIdp {
   opaqueAudience: string;
   /** The gateway's introspection credentials. */
   introspection: { clientId: string; secret: string };
-  /** A JWT access token for a client (client credentials grant). */
-  token(clientId: string): Promise<string>;
+  /** A JWT access token for a client (client credentials grant); `scope` defaults to mcp-registry:read. */
+  token(clientId: string, scope?: string): Promise<string>;
   /** An opaque access token for a client (checked by introspection). */
-  opaqueToken(clientId: string): Promise<string>;
+  opaqueToken(clientId: string, scope?: string): Promise<string>;
   /** Signs arbitrary claims with the IdP's current signing key (or another key). */
   sign(claims: Record<string, unknown>, options?: { kid?: string; key?: JWK; alg?: string }): Promise<string>;
   /** The IdP's current public signing key. */
   publicJwk(): JWK;
   /** Restarts the IdP with a new signing key (new kid), same issuer. */
   rotateKeys(): Promise<void>;
-  /** Requests served by the token and introspection endpoints. */
-  counts: { introspection: number; jwks: number };
+  /** Requests served by the introspection (in all, and with HTTP Basic client auth) and JWKS endpoints. */
+  counts: { introspection: number; introspectionWithBasicAuth: number; jwks: number };
   close(): Promise<void>;
 }
 
@@ -47,7 +47,7 @@ export async function startTestIdp(clients: IdpClient[]): Promise<TestIdp> {
   const introspection = { clientId: 'gateway', secret: 'gateway-secret' };
   let key = await newKey('key-1');
   let generation = 1;
-  const counts = { introspection: 0, jwks: 0 };
+  const counts = { introspection: 0, introspectionWithBasicAuth: 0, jwks: 0 };
 
   let running: { stop(): Promise<void> } | undefined;
   const start = async () => {
@@ -58,15 +58,16 @@ export async function startTestIdp(clients: IdpClient[]): Promise<TestIdp> {
       audience,
       opaqueAudience,
       introspection,
-      onRequest: (path) => {
+      onRequest: (path: string, headers: Record<string, string | string[] | undefined>) => {
         if (path.endsWith('/introspection')) counts.introspection++;
+        if (path.endsWith('/introspection') && String(headers.authorization ?? '').startsWith('Basic ')) counts.introspectionWithBasicAuth++;
         if (path.endsWith('/jwks')) counts.jwks++;
       },
     });
   };
   await start();
 
-  const requestToken = async (clientId: string, resource: string): Promise<string> => {
+  const requestToken = async (clientId: string, resource: string, scope = 'mcp-registry:read'): Promise<string> => {
     const client = clients.find((c) => c.id === clientId);
     if (!client) throw new Error(`unknown client ${clientId}`);
     const res = await fetch(`${issuer}/token`, {
@@ -75,7 +76,7 @@ export async function startTestIdp(clients: IdpClient[]): Promise<TestIdp> {
         Authorization: `Basic ${Buffer.from(`${client.id}:${client.secret}`).toString('base64')}`,
         'Content-Type': 'application/x-www-form-urlencoded',
       },
-      body: new URLSearchParams({ grant_type: 'client_credentials', resource, scope: 'mcp-registry:read' }),
+      body: new URLSearchParams({ grant_type: 'client_credentials', resource, ...(scope ? { scope } : {}) }),
     });
     const body = (await res.json()) as { access_token?: string; error?: string; error_description?: string };
     if (!body.access_token) throw new Error(`token request failed: ${body.error} ${body.error_description}`);
@@ -93,8 +94,8 @@ export async function startTestIdp(clients: IdpClient[]): Promise<TestIdp> {
     opaqueAudience,
     introspection,
     counts,
-    token: (id) => requestToken(id, audience),
-    opaqueToken: (id) => requestToken(id, opaqueAudience),
+    token: (id, scope) => requestToken(id, audience, scope),
+    opaqueToken: (id, scope) => requestToken(id, opaqueAudience, scope),
     async sign(claims, options = {}) {
       const jwk = options.key ?? key;
       const alg = options.alg ?? 'RS256';

@@ -3,7 +3,8 @@ import { sendProblem } from '../problem.js';
 
 /**
  * Path hygiene shared with the official registry: a NUL byte (raw or `%00`) in the path or query
- * is a 400, and a trailing slash redirects (308) to the path without it.
+ * is a 400, and a trailing slash redirects (308) to the path without it, unless that path would
+ * name another host (`//evil.example/`: an open redirect), which is a 404.
  */
 export function pathGuards(req: Request, res: Response, next: NextFunction): void {
   const url = req.originalUrl;
@@ -15,6 +16,11 @@ export function pathGuards(req: Request, res: Response, next: NextFunction): voi
   const pathname = q === -1 ? url : url.slice(0, q);
   if (pathname.length > 1 && pathname.endsWith('/')) {
     const target = pathname.replace(/\/+$/, '') || '/';
+    // `//host` and `/\host` name another host (as would an absolute-form target): never redirect there.
+    if (!target.startsWith('/') || /^\/[/\\]/.test(target)) {
+      sendProblem(res, 404, 'Endpoint not found. See /docs for the API documentation.');
+      return;
+    }
     res.redirect(308, target + (q === -1 ? '' : url.slice(q)));
     return;
   }

@@ -4,13 +4,15 @@ import type { Authenticator } from '../../auth/Authenticator.js';
 import { requestContext } from '../../observability/requestContext.js';
 
 /**
- * Resolves the caller's principal once per request (errors go to the error handler). With auth on,
+ * Resolves the caller's principal once per request (errors go to the error handler) and enforces
+ * `auth.requiredScopes` (read for GET/HEAD, write otherwise). With auth on,
  * an anonymous caller that no `$anonymous` rule lets see anything gets a 401 challenge rather than
  * an empty catalogue.
  */
 export function principalMiddleware(authenticator: Authenticator, access: AccessPolicy) {
   return async (req: Request, _res: Response, next: NextFunction): Promise<void> => {
     req.principal = await authenticator.authenticate(req.headers);
+    authenticator.checkScopes(req.principal, req.method !== 'GET' && req.method !== 'HEAD');
     if (authenticator.enabled && req.principal.anonymous) {
       const view = access.viewFor(req.principal);
       if (!view.admin && view.registries.length === 0) {

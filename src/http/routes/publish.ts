@@ -25,8 +25,9 @@ const statusBody = z.object({
 /**
  * Write routes of managed registries: `POST /{registry}/v0.1/publish` (and `POST /v0.1/publish` to
  * `publish.defaultRegistry`), `PUT`/`DELETE .../servers/{name}/versions/{version}`, `PATCH
- * .../versions/{version}/status` and `PATCH .../servers/{name}/status`. Thin: parse, call the
- * publish service, render the stored entry.
+ * .../versions/{version}/status` and `PATCH .../servers/{name}/status`. Thin: authenticate and
+ * check the caller has some write right in the registry, only then read and parse the body, call
+ * the publish service, render the stored entry.
  */
 export function publishRoutes(deps: PublishRoutesDeps): Router {
   const router = Router({ mergeParams: true });
@@ -54,19 +55,27 @@ export function publishRoutes(deps: PublishRoutesDeps): Router {
     return { principal: req.principal, view: deps.access.viewFor(req.principal), authEnabled: deps.authenticator.enabled };
   };
 
+  /** Who writes where: resolved (and any write right checked) before the body is read. */
+  const resolve = (req: Request, registryName: string | undefined): { w: Writer; registry: string } => {
+    const w = writer(req);
+    const registry = deps.publisher.target(w.view, registryName);
+    deps.publisher.assertMayWrite(w, registry);
+    return { w, registry };
+  };
+
   const render = (registry: string, name: string, version: string) => deps.catalog.getStored(registry, name, version);
 
   const publish = async (req: Request, res: Response) => {
-    const w = writer(req);
-    const registry = deps.publisher.target(w.view, (req.params as { registryName?: string }).registryName);
+    const { w, registry } = resolve(req, (req.params as { registryName?: string }).registryName);
+    await readBody(req, res);
     const { name, version } = await deps.publisher.publish(w, registry, req.body);
     res.type('application/json').send(await render(registry, name, version));
   };
-  router.post(['/v0.1/publish', '/v0/publish'], body, async (req, res) => {
+  router.post(['/v0.1/publish', '/v0/publish'], async (req, res) => {
     res.locals.route = 'publish.default';
     await publish(req, res);
   });
-  router.post(['/:registryName/v0.1/publish', '/:registryName/v0/publish'], body, async (req, res) => {
+  router.post(['/:registryName/v0.1/publish', '/:registryName/v0/publish'], async (req, res) => {
     res.locals.route = 'registry.publish';
     await publish(req, res);
   });
@@ -83,8 +92,7 @@ export function publishRoutes(deps: PublishRoutesDeps): Router {
       next();
       return;
     }
-    const w = writer(req);
-    const registry = deps.publisher.target(w.view, registryName);
+    const { w, registry } = resolve(req, registryName);
     if (req.method === 'PATCH' && (parsed.kind === 'versionStatus' || parsed.kind === 'status')) {
       route('status');
       await readBody(req, res);

@@ -1,15 +1,14 @@
-import { Router, type Request } from 'express';
+import { Router } from 'express';
 
 /** Inputs of the RFC 9728 protected-resource metadata. */
 export interface WellKnownDeps {
-  /** The gateway's public base URL, or undefined to derive it from the request. */
-  publicUrl?: string;
+  /**
+   * The gateway's public base URL: `server.publicUrl`, else the address it listens on. Never taken
+   * from the request's Host header, which the client controls.
+   */
+  publicUrl: () => string;
   issuers: readonly string[];
   scopesSupported: readonly string[];
-}
-
-function baseUrl(req: Request, configured?: string): string {
-  return (configured ?? `${req.protocol}://${req.get('host') ?? 'localhost'}`).replace(/\/+$/, '');
 }
 
 /**
@@ -18,9 +17,9 @@ function baseUrl(req: Request, configured?: string): string {
  */
 export function wellKnownRoutes(deps: WellKnownDeps): Router {
   const router = Router();
-  router.get(['/.well-known/oauth-protected-resource', '/.well-known/oauth-protected-resource/*rest'], (req, res) => {
+  router.get(['/.well-known/oauth-protected-resource', '/.well-known/oauth-protected-resource/*rest'], (_req, res) => {
     res.locals.route = 'well-known.protected-resource';
-    const resource = baseUrl(req, deps.publicUrl);
+    const resource = deps.publicUrl().replace(/\/+$/, '');
     res.json({
       resource,
       authorization_servers: deps.issuers,
