@@ -38,6 +38,7 @@ describe('redis topology config (DESIGN §4)', () => {
   it('only the API times commands out; BullMQ clients queue and never give up a command', () => {
     const c = parseConfig({ registries }, '/x/gw.yaml', {});
     const worker = redisTarget(c.redis, {}, { use: 'worker', name: 'n' });
+    assert.ok(worker.kind === 'single');
     const queue = redisTarget(c.redis, {}, { use: 'queue', name: 'n' });
     assert.equal(worker.options.commandTimeout, undefined);
     assert.ok(queue.kind === 'single');
