@@ -37,6 +37,9 @@ export class SyncQueue {
         removeOnFail: { count: 500 },
       },
     });
+    // Connection problems are logged once by the Redis client itself (createRedis); without a
+    // listener BullMQ would print each one to stderr with a stack.
+    this.queue.on('error', () => undefined);
   }
 
   /** Makes the schedulers match the configured upstream registries. */
