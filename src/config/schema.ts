@@ -222,8 +222,8 @@ export const configSchema = z
     worker: z
       .object({
         concurrency: z.number().int().min(1).max(64).default(2),
-        lockDuration: duration('30s'),
-        stalledInterval: duration('15s'),
+        lockDuration: duration('15s'),
+        stalledInterval: duration('5s'),
       })
       .strict()
       .prefault({}),
