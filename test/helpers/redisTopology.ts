@@ -33,6 +33,8 @@ export interface SentinelSetup {
   sentinels: string[];
   master: StartedRedis;
   replica: StartedRedis;
+  /** Resolves once the replica has received every write the master has acknowledged so far. */
+  replicated(): Promise<void>;
   /** The port of the node the sentinels currently call master. */
   currentMasterPort(): Promise<number>;
   stop(): Promise<void>;
@@ -41,8 +43,9 @@ export interface SentinelSetup {
 /** Starts a Sentinel-managed pair: failover after 1 s of silence from the master. */
 export async function startSentinelSetup(masterName = 'gwmaster'): Promise<SentinelSetup> {
   const dir = tempDir();
-  const master = await startRedisServer();
-  const replica = await startRedisServer({ args: ['--replicaof', '127.0.0.1', String(master.port)] });
+  const master = await startRedisServer({ args: ['--repl-diskless-sync-delay', '0'] });
+  const replica = await startRedisServer({ args: ['--replicaof', '127.0.0.1', String(master.port), '--repl-diskless-sync-delay', '0'] });
+  await eventually(async () => (await redisCli(replica.port, 'INFO', 'replication')).includes('master_link_status:up'), 15_000, 'replica linked');
   const sentinelPorts = [await freePort(), await freePort(), await freePort()];
   const sentinels: ChildProcess[] = [];
   for (const port of sentinelPorts) {
@@ -70,6 +73,11 @@ export async function startSentinelSetup(masterName = 'gwmaster'): Promise<Senti
     sentinels: sentinelPorts.map((p) => `127.0.0.1:${p}`),
     master,
     replica,
+    async replicated() {
+      const offset = (text: string, field: string) => Number(new RegExp(`${field}:(\\d+)`).exec(text)?.[1] ?? -1);
+      const target = offset(await redisCli(master.port, 'INFO', 'replication'), 'master_repl_offset');
+      await eventually(async () => offset(await redisCli(replica.port, 'INFO', 'replication'), 'slave_repl_offset') >= target, 10_000, 'replica caught up');
+    },
     async currentMasterPort() {
       const out = (await redisCli(sentinelPorts[0] as number, 'SENTINEL', 'get-master-addr-by-name', masterName)).trim().split('\n');
       return Number(out[1]);
