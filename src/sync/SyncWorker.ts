@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import { DelayedError, Worker, type ConnectionOptions, type Job } from 'bullmq';
 import type { RegistryConfig } from '../config/schema.js';
 import type { Logger } from '../observability/logger.js';
@@ -48,6 +49,8 @@ export class SyncWorker {
       stalledInterval: deps.options.stalledInterval,
       maxStalledCount: 3,
       autorun: true,
+      // Stored on each job it runs (`processedBy`): which process runs a registry's sync.
+      name: `${hostname()}:${process.pid}`,
     });
     this.worker.on('failed', (job, err) => deps.logger.warn('sync job failed', { registry: job?.data.registry, error: err.message }));
     this.worker.on('error', (err) => deps.logger.warn('sync worker error', { error: err.message }));
