@@ -10,4 +10,4 @@ export interface StartedRedis {
   process: ChildProcess;
   stop(): Promise<void>;
 }
-export function startRedisServer(options?: { dataDir?: string; port?: number }): Promise<StartedRedis>;
+export function startRedisServer(options?: { dataDir?: string; port?: number; args?: string[] }): Promise<StartedRedis>;

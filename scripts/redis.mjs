@@ -78,9 +78,10 @@ export function pingRedis(url, timeoutMs = 1000) {
 
 /**
  * Starts redis-server on a free loopback port. With `dataDir`, data persists there (AOF on);
- * without, nothing touches the disk. Resolves once it answers PING.
+ * without, nothing touches the disk. `args` are appended (replication, cluster mode). Resolves
+ * once it answers PING.
  */
-export async function startRedisServer({ dataDir, port } = {}) {
+export async function startRedisServer({ dataDir, port, args: extra = [] } = {}) {
   const bin = ensureRedisServer();
   const chosen = port ?? (await freePort());
   const args = ['--port', String(chosen), '--bind', '127.0.0.1', '--save', '', '--maxmemory-policy', 'noeviction'];
@@ -90,6 +91,7 @@ export async function startRedisServer({ dataDir, port } = {}) {
   } else {
     args.push('--appendonly', 'no');
   }
+  args.push(...extra);
   const child = spawn(bin, args, { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (d) => (stderr += d));

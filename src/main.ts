@@ -6,10 +6,10 @@ import type { RunningApi } from './http/startApi.js';
 import { CatalogStore } from './catalog/CatalogStore.js';
 import { CatalogWriter } from './catalog/CatalogWriter.js';
 import { Keys } from './catalog/keys.js';
-import { createRedis, waitForRedis } from './catalog/redisClient.js';
+import { createRedis, waitForRedis } from './redis/createRedis.js';
+import { describeRedis } from './redis/redisOptions.js';
 import type { FileRegistryConfig, GatewayConfig, UpstreamRegistryConfig } from './config/schema.js';
 import type { Logger } from './observability/logger.js';
-import { redactUrl } from './observability/redact.js';
 import { FileRegistrySource } from './sync/FileRegistrySource.js';
 import { SyncQueue } from './sync/SyncQueue.js';
 import { SyncStatusStore } from './sync/SyncStatusStore.js';
@@ -59,12 +59,16 @@ export interface GatewayHandle {
 export async function startGateway(options: StartOptions): Promise<GatewayHandle> {
   const { config, logger } = options;
   const role = options.role ?? 'all';
-  const redis = createRedis(config.redis.url, { logger, name: `mcp-registry-gateway:${role}` });
+  const env = options.env ?? process.env;
+  // The API's own client times out slow commands (a bounded 503); the worker's waits for its
+  // long pipelines. Role `all` opens both, so a sync never slows the API's connection either.
+  const redis = createRedis(config.redis, { logger, env, use: role === 'api' ? 'api' : 'worker', name: `mcp-registry-gateway:${role}` });
+  const apiRedis = role === 'all' ? createRedis(config.redis, { logger, env, use: 'api', name: 'mcp-registry-gateway:api' }) : redis;
   try {
-    await waitForRedis(redis, options.redisStartupTimeoutMs ?? 30_000);
+    await Promise.all([redis, apiRedis].map((c) => waitForRedis(c, options.redisStartupTimeoutMs ?? 30_000)));
   } catch {
-    redis.disconnect();
-    throw new Error(`Redis at ${redactUrl(config.redis.url)} is unreachable. Start Redis or set REDIS_URL / redis.url.`);
+    for (const c of new Set([redis, apiRedis])) c.disconnect();
+    throw new Error(`${describeRedis(config.redis)} is unreachable. Start Redis or set REDIS_URL / redis.url (or redis.sentinel / redis.cluster).`);
   }
   const keys = new Keys(config.redis.prefix);
   const store = new CatalogStore(redis, keys);
@@ -80,11 +84,13 @@ export async function startGateway(options: StartOptions): Promise<GatewayHandle
       .filter((r): r is UpstreamRegistryConfig => r.type === 'upstream')
       .map((r) => [r.name, new UpstreamSync(r, { redis, writer, status, logger, ...(options.env ? { env: options.env } : {}), ...(options.upstreamClient ? { client: options.upstreamClient } : {}) })] as const),
   );
-  // BullMQ needs connections that wait (not fail fast) while Redis reconnects.
-  const bullRedis = createRedis(config.redis.url, { logger, name: `mcp-registry-gateway:${role}:queue`, failFast: false, extra: { maxRetriesPerRequest: null } });
-  const queue = new SyncQueue(bullRedis, config.redis.prefix);
+  // BullMQ's workers and schedulers need a connection that waits (not fails fast) while Redis
+  // reconnects; the API only adds jobs, and must fail fast like every other API command.
+  const bullRedis = role === 'api' ? undefined : createRedis(config.redis, { logger, env, use: 'queue', name: `mcp-registry-gateway:${role}:queue` });
+  const queue = new SyncQueue(bullRedis ?? apiRedis, config.redis.prefix);
+  const apiQueue = bullRedis && role === 'all' ? new SyncQueue(apiRedis, config.redis.prefix) : queue;
   let worker: SyncWorker | undefined;
-  if (role !== 'api') {
+  if (bullRedis) {
     for (const source of fileSources) {
       await source.load().catch((err: Error) => logger.error('file registry load failed', { registry: source.config.name, error: err.message }));
       source.watch();
@@ -109,13 +115,13 @@ export async function startGateway(options: StartOptions): Promise<GatewayHandle
     api = await startApi({
       config,
       logger,
-      redis,
+      redis: apiRedis,
       keys,
-      store,
-      writer,
-      status,
-      queue,
-      env: options.env ?? process.env,
+      store: apiRedis === redis ? store : new CatalogStore(apiRedis, keys),
+      writer: apiRedis === redis ? writer : CatalogWriter.forConfig(apiRedis, keys, config.catalog),
+      status: apiRedis === redis ? status : new SyncStatusStore(apiRedis, keys),
+      queue: apiQueue,
+      env,
       ...(options.authenticator ? { authenticator: options.authenticator } : {}),
     });
   }
@@ -138,9 +144,9 @@ export async function startGateway(options: StartOptions): Promise<GatewayHandle
         s.closeIdleConnections();
       });
     }
+    if (apiQueue !== queue) await apiQueue.close().catch(() => undefined);
     await queue.close().catch(() => undefined);
-    await bullRedis.quit().catch(() => bullRedis.disconnect());
-    await redis.quit().catch(() => redis.disconnect());
+    for (const c of new Set([bullRedis, apiRedis, redis])) await c?.quit().catch(() => c.disconnect());
   };
   const handle: GatewayHandle = { redis, fileSources, upstreams, queue, close };
   if (worker) handle.worker = worker;

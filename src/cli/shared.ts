@@ -1,8 +1,8 @@
 import { Keys } from '../catalog/keys.js';
-import { createRedis, waitForRedis } from '../catalog/redisClient.js';
+import { createRedis, waitForRedis } from '../redis/createRedis.js';
+import { describeRedis } from '../redis/redisOptions.js';
 import { loadConfig, resolveConfigPath } from '../config/loader.js';
 import type { GatewayConfig } from '../config/schema.js';
-import { redactUrl } from '../observability/redact.js';
 import type { SyncStatus } from '../sync/SyncStatusStore.js';
 
 /** Loads the configuration named by `--config` (or GATEWAY_CONFIG). */
@@ -12,11 +12,11 @@ export function configFrom(opts: { config?: string }): { config: GatewayConfig; 
 
 /** Runs `fn` with a connected Redis client, closed afterwards. */
 export async function withRedis<T>(config: GatewayConfig, fn: (keys: Keys, redis: ReturnType<typeof createRedis>) => Promise<T>): Promise<T> {
-  const redis = createRedis(config.redis.url, { name: 'mcp-registry-gateway:cli' });
+  const redis = createRedis(config.redis, { use: 'worker', name: 'mcp-registry-gateway:cli' });
   redis.on('error', () => undefined);
   try {
     await waitForRedis(redis, 5000).catch(() => {
-      throw new Error(`Redis at ${redactUrl(config.redis.url)} is unreachable. Start Redis or set REDIS_URL.`);
+      throw new Error(`${describeRedis(config.redis)} is unreachable. Start Redis or set REDIS_URL.`);
     });
     return await fn(new Keys(config.redis.prefix), redis);
   } finally {

@@ -9,7 +9,7 @@ const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 
 /**
  * Checks that span several keys (duplicate registry names, `publish.defaultRegistry`, registries
- * named by access rules, `auth.oidc` presence, page sizes). Works on raw data as well as parsed
+ * named by access rules, `auth.oidc` presence, page sizes, one Redis topology). Works on raw data as well as parsed
  * config, so a file with other errors still gets these reported too.
  */
 export function crossCheck(raw: unknown): CrossProblem[] {
@@ -34,6 +34,14 @@ export function crossCheck(raw: unknown): CrossProblem[] {
     else if (found.type !== 'managed') {
       out.push({ path: ['publish', 'defaultRegistry'], message: `"${target}" is a ${String(found.type)} registry; only managed registries accept publishes` });
     }
+  }
+  const redis = obj(cfg.redis);
+  const topologies = (['url', 'sentinel', 'cluster'] as const).filter((k) => redis[k] !== undefined);
+  if (topologies.length > 1) {
+    out.push({ path: ['redis'], message: `set exactly one of url, sentinel, cluster (found ${topologies.join(' and ')}; env REDIS_URL sets url)` });
+  }
+  if (redis.tls !== undefined && typeof redis.url === 'string' && redis.url.startsWith('redis://')) {
+    out.push({ path: ['redis', 'tls'], message: 'redis.url must use rediss:// for TLS' });
   }
   const auth = obj(cfg.auth);
   if (auth.mode === 'oidc' && auth.oidc === undefined) out.push({ path: ['auth', 'oidc'], message: 'required when auth.mode is oidc' });

@@ -69,6 +69,9 @@ export function parseConfig(raw: unknown, source: string, env: NodeJS.ProcessEnv
       problems.push(`registries[${i}].auth.tokenEnv: environment variable ${registry.auth.tokenEnv} is not set`);
     }
   });
+  for (const [where, name] of redisSecretEnvs(config)) {
+    if (!env[name]) problems.push(`${where}: environment variable ${name} is not set`);
+  }
   if (config.auth.mode === 'oidc') {
     const issuers = oidcIssuers(config);
     issuers.forEach((issuer, i) => {
@@ -80,6 +83,15 @@ export function parseConfig(raw: unknown, source: string, env: NodeJS.ProcessEnv
   }
   if (problems.length > 0) throw new ConfigError(source, problems);
   return config;
+}
+
+function redisSecretEnvs(config: GatewayConfig): Array<[string, string]> {
+  const { sentinel, cluster } = config.redis;
+  const out: Array<[string, string]> = [];
+  if (sentinel?.passwordEnv) out.push(['redis.sentinel.passwordEnv', sentinel.passwordEnv]);
+  if (sentinel?.sentinelPasswordEnv) out.push(['redis.sentinel.sentinelPasswordEnv', sentinel.sentinelPasswordEnv]);
+  if (cluster?.passwordEnv) out.push(['redis.cluster.passwordEnv', cluster.passwordEnv]);
+  return out;
 }
 
 function resolveDataPath(p: string, baseDir: string): string {

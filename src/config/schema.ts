@@ -141,6 +141,33 @@ const ruleSchema = z
   })
   .strict();
 
+const redisUrl = z.string().regex(/^rediss?:\/\/[^\s]+$/, 'must be a redis:// or rediss:// URL');
+
+const redisSentinelSchema = z
+  .object({
+    masterName: z.string().min(1),
+    nodes: z.array(z.string().regex(/^(\[[0-9a-fA-F:]+\]|[^\s:[\]]+):\d{1,5}$/, 'must be host:port')).min(1, 'at least one sentinel'),
+    passwordEnv: envVarName.optional(),
+    sentinelPasswordEnv: envVarName.optional(),
+  })
+  .strict();
+
+const redisClusterSchema = z
+  .object({
+    nodes: z.array(redisUrl).min(1, 'at least one node'),
+    passwordEnv: envVarName.optional(),
+  })
+  .strict();
+
+const redisTlsSchema = z
+  .object({
+    /** PEM file of the CA that signed the Redis servers' certificates (default: the system CAs). */
+    caFile: z.string().min(1).optional(),
+    /** Name checked against the server certificate (default: the node's host). */
+    servername: z.string().min(1).optional(),
+  })
+  .strict();
+
 /** The whole gateway configuration (DESIGN §4). Every key has a default except `registries`. */
 export const configSchema = z
   .object({
@@ -166,8 +193,15 @@ export const configSchema = z
       .prefault({}),
     redis: z
       .object({
-        url: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL').default('redis://127.0.0.1:6379'),
+        /** One node; the default (redis://127.0.0.1:6379) when neither sentinel nor cluster is set. */
+        url: redisUrl.optional(),
         prefix: z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'letters, digits, _ . : - only').default('mcpgw'),
+        sentinel: redisSentinelSchema.optional(),
+        cluster: redisClusterSchema.optional(),
+        tls: redisTlsSchema.optional(),
+        /** A command without a reply after this long fails (the API answers 503, not a hang). */
+        commandTimeout: duration('2s'),
+        connectTimeout: duration('5s'),
       })
       .strict()
       .prefault({}),
@@ -224,8 +258,8 @@ export const configSchema = z
     worker: z
       .object({
         concurrency: z.number().int().min(1).max(64).default(2),
-        lockDuration: duration('30s'),
-        stalledInterval: duration('15s'),
+        lockDuration: duration('15s'),
+        stalledInterval: duration('5s'),
       })
       .strict()
       .prefault({}),

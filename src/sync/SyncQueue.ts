@@ -37,6 +37,9 @@ export class SyncQueue {
         removeOnFail: { count: 500 },
       },
     });
+    // Connection problems are logged once by the Redis client itself (createRedis); without a
+    // listener BullMQ would print each one to stderr with a stack.
+    this.queue.on('error', () => undefined);
   }
 
   /** Makes the schedulers match the configured upstream registries. */
@@ -56,9 +59,15 @@ export class SyncQueue {
     }
   }
 
-  /** Queues a sync now. If one is running, exactly one more runs after it. */
+  /**
+   * Queues a sync now. A request equal to one still waiting joins it; if one is running, exactly
+   * one more runs after it. One attempt only: a failed run is an outcome (syncStatus says why),
+   * and a job waiting in a retry backoff would keep the deduplication key and swallow the next
+   * requests. A run that cannot start (the registry is busy) or is interrupted by a shutdown is
+   * delayed, not failed (see SyncWorker), so the request still runs.
+   */
   async enqueue(registry: string, full: boolean): Promise<void> {
-    await this.queue.add('sync', { registry, full }, { deduplication: { id: `sync:${registry}${full ? ':full' : ''}`, keepLastIfActive: true } });
+    await this.queue.add('sync', { registry, full }, { attempts: 1, deduplication: { id: `sync:${registry}${full ? ':full' : ''}`, keepLastIfActive: true } });
   }
 
   /** When the scheduler will next run each registry (epoch ms), where known. */

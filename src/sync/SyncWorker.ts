@@ -1,4 +1,5 @@
-import { Worker, type ConnectionOptions, type Job } from 'bullmq';
+import { hostname } from 'node:os';
+import { DelayedError, Worker, type ConnectionOptions, type Job } from 'bullmq';
 import type { RegistryConfig } from '../config/schema.js';
 import type { Logger } from '../observability/logger.js';
 import type { FileRegistrySource } from './FileRegistrySource.js';
@@ -17,6 +18,9 @@ export interface SyncWorkerDeps {
   /** `worker` config: parallel jobs (different registries), job lock duration, stalled-job check interval. */
   options: { concurrency: number; lockDuration: number; stalledInterval: number };
 }
+
+/** How long a job waits before trying again when its registry is being synced by another job. */
+const BUSY_RETRY_MS = 1000;
 
 /** What a job returns (kept in BullMQ's job record). */
 export interface SyncJobResult {
@@ -37,7 +41,7 @@ export class SyncWorker {
   private readonly worker: Worker<SyncJobData, SyncJobResult>;
 
   constructor(private readonly deps: SyncWorkerDeps) {
-    this.worker = new Worker<SyncJobData, SyncJobResult>(SYNC_QUEUE, (job, _token, signal) => this.process(job, signal), {
+    this.worker = new Worker<SyncJobData, SyncJobResult>(SYNC_QUEUE, (job, token, signal) => this.process(job, token, signal), {
       connection: deps.connection,
       prefix: bullPrefix(deps.prefix),
       concurrency: deps.options.concurrency,
@@ -45,29 +49,44 @@ export class SyncWorker {
       stalledInterval: deps.options.stalledInterval,
       maxStalledCount: 3,
       autorun: true,
+      // Stored on each job it runs (`processedBy`): which process runs a registry's sync.
+      name: `${hostname()}:${process.pid}`,
     });
     this.worker.on('failed', (job, err) => deps.logger.warn('sync job failed', { registry: job?.data.registry, error: err.message }));
     this.worker.on('error', (err) => deps.logger.warn('sync worker error', { error: err.message }));
   }
 
-  private async process(job: Job<SyncJobData, SyncJobResult>, signal?: AbortSignal): Promise<SyncJobResult> {
+  private async process(job: Job<SyncJobData, SyncJobResult>, jobToken?: string, signal?: AbortSignal): Promise<SyncJobResult> {
     const { registry, full } = job.data;
     const token = `job:${job.id ?? 'none'}`;
     const upstream = this.deps.upstreams.get(registry);
     const file = this.deps.files.get(registry);
     let status: SyncStatus | undefined;
-    if (upstream) status = await upstream.run({ full: full === true, token, ...(signal ? { signal } : {}) });
-    else if (file) status = await file.load({ token });
-    else {
-      this.deps.logger.info('sync job for a registry that is not configured (or has nothing to sync); ignored', { registry });
-      return { registry, outcome: 'unknown-registry' };
+    try {
+      if (upstream) status = await upstream.run({ full: full === true, token, ...(signal ? { signal } : {}) });
+      else if (file) status = await file.load({ token });
+      else {
+        this.deps.logger.info('sync job for a registry that is not configured (or has nothing to sync); ignored', { registry });
+        return { registry, outcome: 'unknown-registry' };
+      }
+    } catch (err) {
+      // Interrupted by this worker's shutdown: hand the job back at once, so another worker (or
+      // this one after a restart) runs it; an accepted request is never dropped by a deploy.
+      if (signal?.aborted) await this.postpone(job, jobToken, 0);
+      throw err;
     }
-    // Another run holds the registry's lock: fail this attempt so BullMQ retries it after its backoff
-    // (a "sync now", or a forced full sync, must not be dropped just because a scheduled run was busy).
-    if (!status) throw new Error(`another worker is syncing ${registry}; this job will be retried`);
+    // Another run holds the registry's lock: try again shortly, without spending an attempt (a
+    // "sync now" or forced full sync must run after the busy run, not minutes later or never).
+    if (!status) return this.postpone(job, jobToken, BUSY_RETRY_MS);
     const result: SyncJobResult = { registry, outcome: 'done', phase: status.phase };
     if (status.message) result.message = status.message;
     return result;
+  }
+
+  /** Moves the job back to the queue after `ms` without counting an attempt. Never returns. */
+  private async postpone(job: Job<SyncJobData, SyncJobResult>, jobToken: string | undefined, ms: number): Promise<never> {
+    await job.moveToDelayed(Date.now() + ms, jobToken);
+    throw new DelayedError();
   }
 
   /** Resolves once the worker is connected and taking jobs. */

@@ -34,7 +34,8 @@ export interface TestGateway extends GatewayHandle {
 
 /** Starts a gateway for tests (silent logs, port 0 on 127.0.0.1). */
 export async function startTestGateway(options: {
-  redisUrl: string;
+  /** One-node Redis; omit when `raw.redis` names a sentinel or cluster topology. */
+  redisUrl?: string;
   prefix: string;
   raw: Record<string, unknown>;
   role?: Role;
@@ -46,7 +47,7 @@ export async function startTestGateway(options: {
   const raw = {
     ...options.raw,
     server: { port: 0, host: '127.0.0.1', shutdownTimeout: '2s', ...(options.raw.server as object | undefined) },
-    redis: { url: options.redisUrl, prefix: options.prefix },
+    redis: { ...(options.raw.redis as object | undefined), ...(options.redisUrl ? { url: options.redisUrl } : {}), prefix: options.prefix },
   };
   const config = testConfig(raw, options.dir, options.env);
   const logger = createLogger({ silent: process.env.TEST_LOGS !== '1' && !options.logs, level: 'debug', format: 'json' });

@@ -13,6 +13,8 @@ export interface TestRedis {
   stopServer(): Promise<void>;
   /** Starts the spawned server again on the same port. */
   restart(): Promise<void>;
+  /** Sends a signal to the spawned server (SIGSTOP / SIGCONT freeze and thaw it). */
+  signal(sig: NodeJS.Signals): void;
   stop(): Promise<void>;
 }
 
@@ -38,6 +40,10 @@ export async function startTestRedis(): Promise<TestRedis> {
     async restart() {
       if (port === undefined) throw new Error('cannot restart an external REDIS_URL server');
       spawned = await startRedisServer({ port });
+    },
+    signal(sig) {
+      if (!spawned) throw new Error('cannot signal an external REDIS_URL server');
+      spawned.process.kill(sig);
     },
     async stop() {
       for (const c of clients) c.disconnect();

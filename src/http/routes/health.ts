@@ -19,7 +19,8 @@ async function redisReachable(redis: Redis): Promise<boolean> {
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new Error('timeout')), PING_TIMEOUT_MS);
     });
-    return (await Promise.race([redis.ping(), timeout])) === 'PONG';
+    // The ping may reject after the race is decided (redis.commandTimeout): never leave that unhandled.
+    return (await Promise.race([redis.ping().catch(() => undefined), timeout])) === 'PONG';
   } catch {
     return false;
   } finally {
