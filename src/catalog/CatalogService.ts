@@ -1,5 +1,5 @@
 import { NotFoundError } from '../errors.js';
-import type { CatalogStore, StoredEntry } from './CatalogStore.js';
+import type { CatalogStore, EntryRef, StoredEntry } from './CatalogStore.js';
 import { formatMicros } from './clock.js';
 import { entityTag, noneMatch } from './entityTag.js';
 import type { CursorCodec } from './cursor.js';
@@ -23,6 +23,14 @@ export interface ListParams extends ListFilter {
 }
 
 const SERVER_NOT_FOUND = 'Server not found';
+
+/** A read planned on the read model: its rows, its tag, and how to wrap the rendered items. */
+interface Planned {
+  rows: readonly Row[];
+  etag: string;
+  /** The response body from the rendered items (null: nothing left to serve, a "not found"). */
+  build(chunks: Buffer[], count: number): Buffer | null;
+}
 
 /**
  * Read side of the catalogue: answers list, versions and detail queries for a caller's view and
@@ -66,17 +74,16 @@ export class CatalogService {
   async listServers(view: Visibility, scope: Scope, params: ListParams, ifNoneMatch?: string): Promise<Reply> {
     const scopeKey = this.scopeKey(scope);
     const after = params.cursor ? this.cursors.decode(scopeKey, params.cursor) : undefined;
-    return guardStore(async () => {
-      await this.follower.ensureFresh();
+    const reply = await this.answer(view, ifNoneMatch, () => {
       const page = listRows(this.model, view, scope, params, params.limit, this.cutoffUs(), after);
       const nextCursor = page.next ? this.cursors.encode(scopeKey, page.next) : undefined;
-      const etag = this.tag(view, page.rows, `list\u0000${nextCursor ?? ''}`);
-      if (noneMatch(ifNoneMatch, etag)) return { etag, body: null };
-      const { chunks, count } = await this.render(view, page.rows);
-      const metadata: { count: number; nextCursor?: string } = { count };
-      if (nextCursor) metadata.nextCursor = nextCursor;
-      return { etag, body: envelope(chunks, metadata) };
+      return {
+        rows: page.rows,
+        etag: this.tag(view, page.rows, `list\u0000${nextCursor ?? ''}`),
+        build: (chunks, count) => envelope(chunks, nextCursor ? { count, nextCursor } : { count }),
+      };
     });
+    return reply as Reply;
   }
 
   /**
@@ -84,15 +91,12 @@ export class CatalogService {
    * @throws NotFoundError when the caller can see no version of the server.
    */
   async listVersions(view: Visibility, scope: Scope, name: string, includeDeleted: boolean, ifNoneMatch?: string): Promise<Reply> {
-    return guardStore(async () => {
-      await this.follower.ensureFresh();
+    const reply = await this.answer(view, ifNoneMatch, () => {
       const rows = listVersions(this.model, view, scope, name, includeDeleted, this.cutoffUs());
-      if (!rows) throw new NotFoundError(SERVER_NOT_FOUND);
-      const etag = this.tag(view, rows, 'versions');
-      if (noneMatch(ifNoneMatch, etag)) return { etag, body: null };
-      const { chunks, count } = await this.render(view, rows);
-      return { etag, body: envelope(chunks, { count }) };
+      return rows && { rows, etag: this.tag(view, rows, 'versions'), build: (chunks, count) => envelope(chunks, { count }) };
     });
+    if (!reply) throw new NotFoundError(SERVER_NOT_FOUND);
+    return reply;
   }
 
   /**
@@ -100,15 +104,41 @@ export class CatalogService {
    * @throws NotFoundError when not visible.
    */
   async getVersion(view: Visibility, scope: Scope, name: string, version: string, includeDeleted: boolean, ifNoneMatch?: string): Promise<Reply> {
-    return guardStore(async () => {
-      await this.follower.ensureFresh();
+    const reply = await this.answer(view, ifNoneMatch, () => {
       const row = findVersion(this.model, view, scope, name, version, includeDeleted, this.cutoffUs());
-      if (!row) throw new NotFoundError(SERVER_NOT_FOUND);
-      const etag = this.tag(view, [row], 'detail');
-      if (noneMatch(ifNoneMatch, etag)) return { etag, body: null };
-      const { chunks, count } = await this.render(view, [row]);
-      if (count === 0) throw new NotFoundError(SERVER_NOT_FOUND);
-      return { etag, body: Buffer.concat(chunks) };
+      return row && { rows: [row], etag: this.tag(view, [row], 'detail'), build: (chunks, count) => (count === 0 ? null : Buffer.concat(chunks)) };
+    });
+    if (!reply) throw new NotFoundError(SERVER_NOT_FOUND);
+    return reply;
+  }
+
+  /**
+   * Answers a read from a current read model in one Redis round trip in the common case: `plan`
+   * works on the model as it is, and the bodies are fetched together with the change stream's
+   * newest id; only when that moved past what the model has applied is the model brought up to date
+   * and the read planned again (read-your-writes across replicas, without a round trip per request
+   * just to ask). A third attempt refreshes first and takes what it gets.
+   * @returns undefined when nothing is visible (a current "not found")
+   */
+  private answer(view: Visibility, ifNoneMatch: string | undefined, plan: () => Planned | undefined): Promise<Reply | undefined> {
+    return guardStore(async () => {
+      for (let attempt = 0; ; attempt++) {
+        const final = attempt === 2;
+        if (final) await this.follower.ensureFresh();
+        const seen = this.follower.appliedId;
+        const planned = plan();
+        if (!planned || noneMatch(ifNoneMatch, planned.etag)) {
+          if (final || (await this.store.headId()) === seen) return planned && { etag: planned.etag, body: null };
+        } else {
+          const { entries, headId } = await this.store.getEntries(this.refs(planned.rows));
+          if (final || headId === seen) {
+            const { chunks, count } = this.assemble(view, planned.rows, entries);
+            const body = planned.build(chunks, count);
+            return body ? { etag: planned.etag, body } : undefined;
+          }
+        }
+        await this.follower.ensureFresh();
+      }
     });
   }
 
@@ -137,10 +167,14 @@ export class CatalogService {
     return scope.kind === 'aggregate' ? 'aggregate' : `registry:${this.model.registries[scope.index] as string}`;
   }
 
-  /** `{server, _meta}` items of rows; a row whose body vanished meanwhile (a concurrent write) is left out. */
-  async render(view: Visibility, rows: readonly Row[]): Promise<{ chunks: Buffer[]; count: number }> {
+  private refs(rows: readonly Row[]): EntryRef[] {
     const names = this.model.registries;
-    const entries = await this.store.getEntries(rows.map((r) => ({ registry: names[r.registry] as string, name: r.name, version: r.version })));
+    return rows.map((r) => ({ registry: names[r.registry] as string, name: r.name, version: r.version }));
+  }
+
+  /** `{server, _meta}` items of rows; a row whose body vanished meanwhile (a concurrent write) is left out. */
+  private assemble(view: Visibility, rows: readonly Row[], entries: ReadonlyArray<StoredEntry | null>): { chunks: Buffer[]; count: number } {
+    const names = this.model.registries;
     const chunks: Buffer[] = [];
     let count = 0;
     rows.forEach((row, i) => {

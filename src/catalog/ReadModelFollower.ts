@@ -27,6 +27,11 @@ export class ReadModelFollower {
     this.model = new ReadModel(registries);
   }
 
+  /** Id of the newest change event applied to the model ('0-0' before any). */
+  get appliedId(): string {
+    return this.lastId;
+  }
+
   /** Commit time (µs) of the newest change applied to the model (0 before any). */
   get appliedTimeUs(): number {
     return this.lastTimeUs;
