@@ -80,7 +80,6 @@ export function createHttpServer(app: AppListener, server: GatewayConfig['server
       });
     },
   );
-  s.maxRequestsPerSocket = server.maxRequestsPerSocket;
 
   s.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex) => {
     const inFlight = (socket as Duplex & { _httpMessage?: { headersSent?: boolean } })._httpMessage;
