@@ -186,8 +186,6 @@ export const configSchema = z
         keepAliveTimeout: duration('65s'),
         /** Largest request line plus headers, in bytes (Node `maxHeaderSize`); larger gets 431. */
         maxHeaderBytes: z.number().int().min(1024).max(1024 * 1024).default(16 * 1024),
-        /** Most requests served on one kept-alive connection (0 = no limit). */
-        maxRequestsPerSocket: z.number().int().min(0).default(1000),
       })
       .strict()
       .prefault({}),

@@ -19,7 +19,7 @@ const DETAIL_BY_STATUS: Record<number, string> = {
 };
 
 /** An RFC 9457 body, as `sendProblem` writes it, for responses written below express. */
-export function rawProblem(status: number, detail: string): string {
+function rawProblem(status: number, detail: string): string {
   return JSON.stringify({ title: STATUS_CODES[status] ?? 'Error', status, detail });
 }
 
@@ -80,7 +80,6 @@ export function createHttpServer(app: AppListener, server: GatewayConfig['server
       });
     },
   );
-  s.maxRequestsPerSocket = server.maxRequestsPerSocket;
 
   s.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex) => {
     const inFlight = (socket as Duplex & { _httpMessage?: { headersSent?: boolean } })._httpMessage;

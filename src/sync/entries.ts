@@ -37,17 +37,22 @@ const officialSchema = z
  */
 export const ENTRY_LIMITS = { maxDepth: 32, maxBytes: 256 * 1024 } as const;
 
-interface Frame {
-  value: unknown;
-  depth: number;
-  key: string;
-  parent: Frame | undefined;
+/** Children of a JSON container with their keys (`for...in` is the fastest walk V8 offers here). */
+function pushChildren(v: object, push: (child: unknown, key: string) => void): void {
+  if (Array.isArray(v)) for (let i = 0; i < v.length; i++) push(v[i], String(i));
+  else for (const k in v) push((v as Record<string, unknown>)[k], k);
 }
 
-function pathOf(frame: Frame, root: string): string {
-  const keys: string[] = [];
-  for (let f: Frame | undefined = frame; f?.parent; f = f.parent) keys.push(f.key);
-  return keys.reverse().reduce((out, k) => (/^\d+$/.test(k) ? `${out}[${k}]` : `${out}.${k}`), root);
+/** The path of the first container deeper than `maxDepth` (only run once a check failed). */
+function deepPath(value: unknown, root: string, maxDepth: number): string {
+  const stack: Array<{ v: unknown; depth: number; path: string }> = [{ v: value, depth: 0, path: root }];
+  while (stack.length > 0) {
+    const { v, depth, path } = stack.pop() as { v: unknown; depth: number; path: string };
+    if (v === null || typeof v !== 'object') continue;
+    if (depth >= maxDepth) return path;
+    pushChildren(v, (child, k) => stack.push({ v: child, depth: depth + 1, path: /^\d+$/.test(k) ? `${path}[${k}]` : `${path}.${k}` }));
+  }
+  return root;
 }
 
 /**
@@ -56,16 +61,28 @@ function pathOf(frame: Frame, root: string): string {
  * @param root the name of the value in messages (`body`, `entry`)
  */
 export function boundsProblem(value: unknown, root: string, limits: { maxDepth: number; maxBytes: number } = ENTRY_LIMITS): string | undefined {
-  const stack: Frame[] = [{ value, depth: 0, key: '', parent: undefined }];
+  const values: unknown[] = [value];
+  const depths: number[] = [0];
   let bytes = 0;
-  while (stack.length > 0) {
-    const frame = stack.pop() as Frame;
-    const v = frame.value;
-    bytes += frame.key.length + 4;
-    if (typeof v === 'string') bytes += v.length;
+  while (values.length > 0) {
+    const v = values.pop();
+    const depth = depths.pop() as number;
+    if (typeof v === 'string') bytes += v.length + 3;
     else if (v !== null && typeof v === 'object') {
-      if (frame.depth >= limits.maxDepth) return `is nested more than ${limits.maxDepth} levels deep (at ${pathOf(frame, root)})`;
-      for (const [k, child] of Object.entries(v)) stack.push({ value: child, depth: frame.depth + 1, key: k, parent: frame });
+      if (depth >= limits.maxDepth) return `is nested more than ${limits.maxDepth} levels deep (at ${deepPath(value, root, limits.maxDepth)})`;
+      if (Array.isArray(v)) {
+        bytes += v.length + 2;
+        for (let i = 0; i < v.length; i++) {
+          values.push(v[i]);
+          depths.push(depth + 1);
+        }
+      } else {
+        for (const k in v) {
+          bytes += k.length + 4;
+          values.push((v as Record<string, unknown>)[k]);
+          depths.push(depth + 1);
+        }
+      }
     } else bytes += 8;
     if (bytes > limits.maxBytes) return `is larger than ${limits.maxBytes} bytes of JSON`;
   }

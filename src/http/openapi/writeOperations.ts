@@ -12,7 +12,11 @@ const writeNote =
   'Bodies are validated against the official server.json JSON Schema named by `$schema` (current and older dated schemas) plus the ' +
   'official semantic rules; problems come back as 422 with `errors[].location` naming the field (`body.packages[0].transport.type`). ' +
   'A duplicate version is 409. With auth off, writes need `publish.allowAnonymous: true` (403 otherwise). ' +
-  'Request bodies must be `application/json` (415) and at most `publish.maxBodyBytes` (413).';
+  'Request bodies must be `application/json` (415) and at most `publish.maxBodyBytes` (413). ' +
+  'The caller is authenticated (401) and must hold some write right in the registry (403) before the body is read. ' +
+  'A server name the caller cannot see is 404 on every write, exactly like a missing one. Entries nested more than 32 levels ' +
+  'or larger than 256 KiB of JSON are 400. With `auth.requiredScopes.write`, the token needs that scope (403 with an RFC 6750 ' +
+  '`insufficient_scope` challenge).';
 /** The error codes of the write routes that take a body. */
 const writeErrors = [400, 403, 404, 405, 409, 413, 415, 422, 501, 503];
 /** A required server.json request body. */
