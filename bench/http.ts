@@ -13,7 +13,11 @@ export interface LoadResult {
  * Runs autocannon against `base` with paths from `nextPath`, `runs` times, and reports the median
  * of each figure. Fails if any response was not 2xx (a benchmark of errors measures nothing).
  */
-export async function measure(base: string, nextPath: () => string, options: { connections: number; seconds: number; runs: number; headers?: Record<string, string> }): Promise<LoadResult> {
+export async function measure(
+  base: string,
+  next: () => string | { path: string; headers: Record<string, string> },
+  options: { connections: number; seconds: number; runs: number; headers?: Record<string, string>; expect?: 200 | 304 },
+): Promise<LoadResult> {
   const runs: LoadResult[] = [];
   for (let i = 0; i < options.runs; i++) {
     const r = await autocannon({
@@ -21,10 +25,18 @@ export async function measure(base: string, nextPath: () => string, options: { c
       connections: options.connections,
       duration: options.seconds,
       headers: options.headers ?? {},
-      requests: [{ setupRequest: (req) => ({ ...req, path: nextPath() }) }],
+      requests: [
+        {
+          setupRequest: (req) => {
+            const n = next();
+            return typeof n === 'string' ? { ...req, path: n } : { ...req, path: n.path, headers: { ...req.headers, ...n.headers } };
+          },
+        },
+      ],
     });
-    const errors = r.errors + r.timeouts + r.non2xx;
-    if (errors > 0) throw new Error(`load run against ${base} had ${errors} failed requests (non-2xx ${r.non2xx}, errors ${r.errors})`);
+    const unexpected = options.expect === 304 ? r['1xx'] + r['2xx'] + r['4xx'] + r['5xx'] : r.non2xx;
+    const errors = r.errors + r.timeouts + unexpected;
+    if (errors > 0) throw new Error(`load run against ${base} had ${errors} failed requests (unexpected status ${unexpected}, errors ${r.errors})`);
     runs.push({ rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors });
   }
   return {

@@ -75,3 +75,22 @@ export function median(xs: number[]): number {
   const m = s.length >> 1;
   return s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
 }
+
+/** A baseline server process (bench/baselineServer.ts). */
+export interface BaselineProcess {
+  url: string;
+  child: ChildProcess;
+}
+
+/** Starts a baseline server: `node` (plain node:http) or `express` (a bare express app). */
+export function startBaseline(mode: 'node' | 'express'): Promise<BaselineProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'bench', 'baselineServer.ts'), mode], { stdio: ['ignore', 'pipe', 'inherit'] });
+  return new Promise((resolve, reject) => {
+    child.once('error', reject);
+    child.once('exit', (code) => reject(new Error(`baseline ${mode} exited with ${code}`)));
+    child.stdout?.once('data', (chunk: Buffer) => {
+      const { port } = JSON.parse(chunk.toString()) as { port: number };
+      resolve({ url: `http://127.0.0.1:${port}`, child });
+    });
+  });
+}

@@ -16,7 +16,7 @@ import { UpstreamSync } from '../src/sync/UpstreamSync.js';
 import { startOidcProvider } from '../scripts/oidc-provider.mjs';
 import { freePort, startRedisServer } from '../scripts/redis.mjs';
 import { measure, type LoadResult } from './http.js';
-import { median, rssOf, startGateway, startUpstream, stopChild, type UpstreamProcess } from './processes.js';
+import { median, rssOf, startBaseline, startGateway, startUpstream, stopChild, type BaselineProcess, type UpstreamProcess } from './processes.js';
 import { writeReport, type Report, type Scenario } from './report.js';
 
 const QUICK = process.env.BENCH_QUICK === '1';
@@ -59,7 +59,15 @@ async function incremental(sync: UpstreamSync, upstream: UpstreamProcess, times:
   return median(ms);
 }
 
-async function scenario(label: string, upstreams: number, redisUrl: string, issuer: string): Promise<Scenario> {
+async function etagOf(url: string, headers: Record<string, string>): Promise<string> {
+  const res = await fetch(url, { headers });
+  await res.arrayBuffer();
+  const etag = res.headers.get('etag');
+  if (!etag) throw new Error(`no ETag on ${url}`);
+  return etag;
+}
+
+async function scenario(label: string, upstreams: number, redisUrl: string, issuer: string, baselines: { floor: BaselineProcess; limit: BaselineProcess }): Promise<Scenario> {
   const redis = new Redis(redisUrl);
   await redis.flushall();
   const baseMemory = Number(/used_memory:(\d+)/.exec(await redis.info('memory'))?.[1] ?? 0);
@@ -71,7 +79,6 @@ async function scenario(label: string, upstreams: number, redisUrl: string, issu
   const raw = {
     server: { port, host: '127.0.0.1' },
     redis: { url: redisUrl, prefix },
-    api: { benchmarkRoute: true },
     registries: ups.map((u, k) => ({
       name: `up${k}`,
       type: 'upstream',
@@ -136,17 +143,29 @@ async function scenario(label: string, upstreams: number, redisUrl: string, issu
   const versionsBytes = (await (await fetch(`${base}/v0.1/servers/${enc[0]}/versions`, { headers })).arrayBuffer()).byteLength;
   const pick = <T>(xs: T[]) => xs[Math.floor(Math.random() * xs.length)] as T;
   const opts = { connections: CONNECTIONS, seconds: SECONDS, runs: RUNS, headers };
-  const http: Record<string, { result: LoadResult; baseline: LoadResult; bytes: number }> = {};
-  const routes: Array<[string, () => string, number]> = [
-    ['list ?limit=30 (random cursor)', () => `/v0.1/servers?limit=30&cursor=${encodeURIComponent(pick(cursors))}`, listBytes],
-    ['detail /versions/latest', () => `/v0.1/servers/${pick(enc)}/versions/latest`, detailBytes],
-    ['/versions', () => `/v0.1/servers/${pick(enc)}/versions`, versionsBytes],
+  const http: Scenario['http'] = {};
+  const listPaths = cursors.slice(0, 50).map((c) => `/v0.1/servers?limit=30&cursor=${encodeURIComponent(c)}`);
+  const routes: Array<[string, string[], number]> = [
+    ['list ?limit=30 (random cursor)', listPaths, listBytes],
+    ['detail /versions/latest', enc.slice(0, 200).map((n) => `/v0.1/servers/${n}/versions/latest`), detailBytes],
+    ['/versions', enc.slice(0, 200).map((n) => `/v0.1/servers/${n}/versions`), versionsBytes],
   ];
-  for (const [route, next, bytes] of routes) {
-    const baseline = await measure(base, () => `/_bench/static?bytes=${bytes}`, opts);
-    const result = await measure(base, next, opts);
-    http[route] = { result, baseline, bytes };
-    log(`${label}: ${route}: ${Math.round(result.rps)} req/s vs static ${Math.round(baseline.rps)} (p99 ${result.p99} ms)`);
+  for (const [route, paths, bytes] of routes) {
+    const tags = new Map<string, string>();
+    for (const p of paths) tags.set(p, await etagOf(base + p, headers));
+    const limit = await measure(baselines.limit.url, () => `/bytes?n=${bytes}`, opts);
+    const floor = await measure(baselines.floor.url, () => `/bytes?n=${bytes}`, opts);
+    const result = await measure(base, () => pick(paths), opts);
+    const notModified = await measure(
+      base,
+      () => {
+        const p = pick(paths);
+        return { path: p, headers: { 'if-none-match': tags.get(p) as string } };
+      },
+      { ...opts, expect: 304 },
+    );
+    http[route] = { result, notModified, floor, limit, bytes };
+    log(`${label}: ${route}: ${Math.round(result.rps)} req/s (304: ${Math.round(notModified.rps)}) vs express ${Math.round(floor.rps)}, node:http ${Math.round(limit.rps)} (p99 ${result.p99} vs ${floor.p99} ms)`);
   }
   const apiRss = rssOf(api.pid as number);
   await stopChild(api);
@@ -185,8 +204,10 @@ async function main() {
     const redisVersion = /redis_version:(\S+)/.exec(await new Redis(redis.url).info('server').then((s) => s))?.[1] ?? '?';
     const small = await incrementalAtSmallSize(redis.url);
     log(`incremental at ${small.versions} versions: ${small.ms.toFixed(1)} ms`);
-    const one = await scenario('1 upstream', 1, redis.url, idp.issuer);
-    const five = await scenario('5 overlapping upstreams', 5, redis.url, idp.issuer);
+    const baselines = { floor: await startBaseline('express'), limit: await startBaseline('node') };
+    const one = await scenario('1 upstream', 1, redis.url, idp.issuer, baselines);
+    const five = await scenario('5 overlapping upstreams', 5, redis.url, idp.issuer, baselines);
+    for (const b of Object.values(baselines)) b.child.kill();
     const report: Report = {
       date: new Date().toISOString(),
       machine: { cores: cpus().length, cpu: cpus()[0]?.model ?? '?', node: process.version, redis: redisVersion },
