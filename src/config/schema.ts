@@ -116,6 +116,17 @@ const oidcIssuerSchema = z
       .object({ clientId: z.string().min(1), clientSecretEnv: envVarName, cacheTtl: duration('60s') })
       .strict()
       .optional(),
+    /** The operator console's OIDC client (authorization code + PKCE, confidential). */
+    ui: z
+      .object({
+        clientId: z.string().min(1),
+        clientSecretEnv: envVarName,
+        scopes: z.array(z.string().min(1)).default(['openid', 'profile']),
+        /** RFC 8707 resource indicator sent with the authorization and token requests. */
+        resource: z.string().min(1).optional(),
+      })
+      .strict()
+      .optional(),
   })
   .strict();
 
@@ -190,6 +201,22 @@ export const configSchema = z
         concurrency: z.number().int().min(1).max(64).default(2),
         lockDuration: duration('30s'),
         stalledInterval: duration('15s'),
+      })
+      .strict()
+      .prefault({}),
+    ui: z
+      .object({
+        /** Serve the operator console at /ui/ (API role). */
+        enabled: z.boolean().default(true),
+        session: z
+          .object({
+            lifetime: duration('8h'),
+            idleTimeout: duration('1h'),
+            cookieName: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, _ - only').default('mcpgw_session'),
+            sameSite: z.enum(['lax', 'strict']).default('lax'),
+          })
+          .strict()
+          .prefault({}),
       })
       .strict()
       .prefault({}),

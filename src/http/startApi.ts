@@ -19,6 +19,8 @@ import { ServerSchemaValidator } from '../publish/schemaValidator.js';
 import { RegistryService } from '../sync/RegistryService.js';
 import type { SyncQueue } from '../sync/SyncQueue.js';
 import type { SyncStatusStore } from '../sync/SyncStatusStore.js';
+import { auditingLogger, AuditTrail } from '../ui/AuditTrail.js';
+import { createConsole } from '../ui/consoleApp.js';
 import { createApp } from './app.js';
 
 /** What the API role needs from the process. */
@@ -70,7 +72,10 @@ async function cursorSecret(redis: Redis, keys: Keys): Promise<Buffer> {
  * @throws when the port is taken.
  */
 export async function startApi(deps: ApiDeps): Promise<RunningApi> {
-  const { config, logger, redis, keys, store } = deps;
+  const { config, redis, keys, store } = deps;
+  // With the console on, audit lines are also kept in Redis for its Activity page.
+  const trail = config.ui.enabled ? new AuditTrail(redis, `${keys.base}audit`) : undefined;
+  const logger = trail ? auditingLogger(deps.logger, trail) : deps.logger;
   let publicUrl = config.server.publicUrl ?? `http://localhost:${config.server.port}`;
   const authenticator =
     deps.authenticator ?? (config.auth.mode === 'none' ? new AnonymousAuthenticator() : new OidcAuthenticator(config, () => publicUrl, logger, deps.env));
@@ -87,6 +92,9 @@ export async function startApi(deps: ApiDeps): Promise<RunningApi> {
     nextRuns: () => deps.queue.nextRuns(),
   });
   const publisher = new PublishService(config.registries, config.publish, index, store, new ServerSchemaValidator(), logger);
+  const ui = trail
+    ? createConsole({ config, logger, redis, keyBase: keys.base, authenticator, access, trail, queues: [deps.queue.queue], publicUrl: () => publicUrl, env: deps.env })
+    : undefined;
   const app = createApp({
     config,
     logger,
@@ -97,6 +105,7 @@ export async function startApi(deps: ApiDeps): Promise<RunningApi> {
     access,
     authenticator,
     metrics: createMetrics(),
+    ...(ui ? { ui } : {}),
     ...(authenticator instanceof OidcAuthenticator
       ? { wellKnown: { ...(config.server.publicUrl ? { publicUrl: config.server.publicUrl } : {}), issuers: authenticator.issuers, scopesSupported: config.auth.scopesSupported } }
       : {}),

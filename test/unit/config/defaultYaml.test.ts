@@ -18,7 +18,7 @@ const cleanEnv: NodeJS.ProcessEnv = {};
 /** The upstream `sync` keys, named literally so a schema change shows up here as well. */
 const UPSTREAM_SYNC_KEYS = ['interval', 'fullInterval', 'pageSize', 'timeout', 'maxRequestsPerSecond', 'maxPages', 'maxResponseBytes', 'safetyMargin'];
 
-const DOCUMENTED_SECTIONS = ['server', 'redis', 'api', 'publish', 'logging'] as const;
+const DOCUMENTED_SECTIONS = ['server', 'redis', 'api', 'publish', 'ui', 'logging'] as const;
 
 /** Dotted paths of every leaf (non-object, or array) under `value`. */
 function leafPaths(value: unknown, prefix: string): string[] {
