@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
@@ -182,6 +183,21 @@ describe('operator console in Chromium (auth.mode none)', () => {
     assert.ok((await audit.getByRole('rowheader', { name: 'publish.publish' }).count()) >= 1);
     await page.getByRole('region', { name: 'Recent audit events' }).waitFor();
     await page.getByText(/No webhooks|Deliveries of/).first().waitFor();
+  });
+
+  it('API docs: Swagger UI renders the gateway\'s OpenAPI document offline, with no CSP violation', async () => {
+    const docs = await browser.newPage();
+    const docErrors = collectPageErrors(docs);
+    const external: string[] = [];
+    docs.on('request', (r) => {
+      if (!r.url().startsWith(gw.url) && !r.url().startsWith('data:')) external.push(r.url());
+    });
+    await docs.goto(`${gw.url}/docs`);
+    await docs.getByText('/v0.1/servers/{serverName}/versions/{version}', { exact: true }).first().waitFor();
+    await docs.getByRole('heading', { name: /MCP Registry/ }).first().waitFor();
+    assert.deepEqual(external, [], 'nothing loaded from outside the gateway');
+    assert.deepEqual(docErrors, []);
+    await docs.close();
   });
 
   it('refuses cross-site writes without a bearer token (CSRF), and the console works on a phone', async () => {

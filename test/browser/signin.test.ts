@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -152,7 +153,7 @@ describe('console sign-in with auth.mode oidc (authorization code + PKCE, backen
       const wrong = await fetch('/v0.1/registries/curated/sync', { method: 'POST', headers: { 'X-CSRF-Token': 'forged' } });
       const right = await fetch('/v0.1/registries/curated/sync', { method: 'POST', headers: { 'X-CSRF-Token': info.csrfToken } });
       const logout = await fetch('/ui/auth/logout', { method: 'POST' });
-      return { without: [without.status, without.headers.get('content-type'), (await without.json()).detail], wrong: wrong.status, right: right.status, logout: logout.status };
+      return { without: [without.status, without.headers.get('content-type'), ((await without.json()) as { detail: string }).detail], wrong: wrong.status, right: right.status, logout: logout.status };
     });
     assert.deepEqual(results.without.slice(0, 2), [403, 'application/problem+json; charset=utf-8']);
     assert.match(String(results.without[2]), /CSRF/);
