@@ -13,7 +13,8 @@ import { CursorCodec } from '../catalog/cursor.js';
 import type { Keys } from '../catalog/keys.js';
 import type { GatewayConfig } from '../config/schema.js';
 import type { Logger } from '../observability/logger.js';
-import { createMetrics } from '../observability/metrics.js';
+import { createMetrics, registerSyncHealthMetrics } from '../observability/metrics.js';
+import { syncHealthSource } from '../observability/syncHealthSource.js';
 import { PublishService } from '../publish/PublishService.js';
 import { ServerSchemaValidator } from '../publish/schemaValidator.js';
 import { RegistryService } from '../sync/RegistryService.js';
@@ -95,6 +96,8 @@ export async function startApi(deps: ApiDeps): Promise<RunningApi> {
   const ui = trail
     ? createConsole({ config, logger, redis, keyBase: keys.base, authenticator, access, trail, queues: [deps.queue.queue], publicUrl: () => publicUrl, env: deps.env })
     : undefined;
+  const metrics = createMetrics();
+  registerSyncHealthMetrics(metrics.registry, syncHealthSource(config, deps.status, redis));
   const app = createApp({
     config,
     logger,
@@ -104,7 +107,7 @@ export async function startApi(deps: ApiDeps): Promise<RunningApi> {
     publisher,
     access,
     authenticator,
-    metrics: createMetrics(),
+    metrics,
     ...(ui ? { ui } : {}),
     ...(authenticator instanceof OidcAuthenticator
       ? { wellKnown: { ...(config.server.publicUrl ? { publicUrl: config.server.publicUrl } : {}), issuers: authenticator.issuers, scopesSupported: config.auth.scopesSupported } }

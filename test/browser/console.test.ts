@@ -139,6 +139,7 @@ describe('operator console in Chromium (auth.mode none)', () => {
     assert.equal(await table.getByRole('row').count(), 4, 'header + three registries');
     const community = table.getByRole('row', { name: /community/ });
     await community.getByText('failed').waitFor({ timeout: 20_000 });
+    assert.match((await community.textContent()) ?? '', /HTTP 500|500/, 'the last error is shown');
     assert.equal(await table.getByRole('row', { name: /internal/ }).getByRole('button').count(), 0, 'managed registries are not synced');
     assert.equal(await community.getByRole('button', { name: 'Full resync' }).count(), 1);
 
@@ -148,6 +149,11 @@ describe('operator console in Chromium (auth.mode none)', () => {
     await community.getByText('complete').waitFor({ timeout: 20_000 });
     assert.equal(await community.getByRole('cell', { name: '2', exact: true }).count() >= 1, true, 'two servers synced');
     await page.screenshot({ path: path.join(DOCS, 'console-registries.png') });
+    const metrics = await (await gw.get('/metrics')).text();
+    assert.match(metrics, /^mcpgw_registry_servers\{registry="community"\} 2$/m, 'the sync-health gauges follow the status');
+    assert.match(metrics, /^mcpgw_registry_consecutive_failures\{registry="community"\} 0$/m);
+    assert.match(metrics, /^mcpgw_registry_last_success_timestamp_seconds\{registry="community"\} \d+/m);
+    assert.match(metrics, /^mcpgw_redis_up 1$/m);
     assert.deepEqual(errors, []);
   });
 
