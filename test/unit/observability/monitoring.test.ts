@@ -39,7 +39,7 @@ async function exported(): Promise<{ names: Set<string>; text: string }> {
   const names = new Set<string>();
   for (const m of await metrics.registry.getMetricsAsJSON()) {
     names.add(m.name);
-    if (m.type === 'histogram') for (const s of HISTOGRAM_SUFFIXES) names.add(m.name + s);
+    if (String(m.type) === 'histogram') for (const s of HISTOGRAM_SUFFIXES) names.add(m.name + s);
   }
   return { names, text: await metrics.registry.metrics() };
 }
