@@ -27,6 +27,7 @@ const EXPECTED: Record<string, string[]> = {
   '/v0.1/registries': ['get'],
   '/v0.1/registries/{registryName}': ['get'],
   '/v0.1/registries/{registryName}/sync': ['post'],
+  '/v0.1/audit': ['get'],
   '/v0.1/health': ['get'],
   '/livez': ['get'],
   '/readyz': ['get'],
