@@ -114,6 +114,26 @@ describe('operator console in Chromium (auth.mode none)', () => {
     assert.deepEqual(errors, []);
   });
 
+  it('is keyboard usable: skip link, search, paging and links without a mouse', async () => {
+    await page.goto(`${gw.url}/ui/`);
+    await page.getByRole('table', { name: 'Servers' }).waitFor();
+    await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate(() => document.activeElement?.textContent), 'Skip to content', 'the first stop skips the navigation');
+    await page.getByRole('searchbox', { name: 'Search servers' }).focus();
+    await page.keyboard.type('edition 13');
+    await page.keyboard.press('Enter');
+    const link = page.getByRole('link', { name: 'io.example.curated/server-13' });
+    await link.waitFor();
+    await link.focus();
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { level: 1, name: 'Curated 13' }).waitFor();
+    await page.goto(`${gw.url}/ui/`);
+    const next = page.getByRole('button', { name: 'Next page' });
+    await next.focus();
+    await page.keyboard.press('Enter');
+    await page.getByRole('link', { name: 'io.example.curated/server-20' }).waitFor();
+  });
+
   it('a server page: versions, status, packages, remotes, holders and the VS Code install link', async () => {
     await page.goto(`${gw.url}/ui/#/?q=weather`);
     await page.getByRole('link', { name: 'io.example.curated/server-03' }).click();

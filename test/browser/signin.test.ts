@@ -1,5 +1,6 @@
 /// <reference lib="dom" />
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { freePort } from '../../scripts/redis.mjs';
@@ -177,13 +178,33 @@ describe('console sign-in with auth.mode oidc (authorization code + PKCE, backen
 
     const before = (await storedAccessTokens()).length;
     await page.getByRole('button', { name: 'Sign out' }).click();
-    await page.waitForURL(`${idp.issuer}/**`);
+    await page.waitForURL(`${idp.issuer}/session/end**`);
     assert.equal((await storedAccessTokens()).length, before - 1, 'the session is gone from Redis');
     assert.equal((await context.cookies()).some((c) => c.name === 'mcpgw_session'), false, 'the cookie is cleared');
-    const after = await context.newPage();
-    await after.goto(`${gw.url}/ui/`);
-    await after.getByText('You need to sign in to see this.').waitFor();
+    // The issuer ends its own session too, then sends the browser back to the console.
+    await page.getByRole('button', { name: 'Yes, sign me out' }).click();
+    await page.waitForURL(`${gw.url}/ui/**`);
+    await page.getByText('You need to sign in to see this.').waitFor();
+    await page.getByRole('link', { name: 'Sign in' }).first().click();
+    await page.getByRole('textbox', { name: 'Username' }).waitFor();
     assert.deepEqual(errors, []);
+    await context.close();
+  });
+
+  it('a session whose access token expired (and has no refresh token) ends; the console offers sign-in again', async () => {
+    const context = await browser.newContext();
+    const page = await signIn(context, USERS[0] as (typeof USERS)[number]);
+    const client = redis.client();
+    const cookie = (await context.cookies()).find((c) => c.name === 'mcpgw_session');
+    assert.ok(cookie);
+    const key = `{${prefix}}:ui:session:${createHash('sha256').update(cookie.value).digest('base64url')}`;
+    assert.equal(await client.exists(key), 1, 'this browser\'s session');
+    const stored = JSON.parse((await client.get(key)) as string) as { accessExpiresAt: number };
+    await client.set(key, JSON.stringify({ ...stored, accessExpiresAt: Date.now() - 1000 }), 'KEEPTTL');
+    await page.reload();
+    await page.getByText('You need to sign in to see this.').waitFor();
+    assert.equal(await client.exists(key), 0, 'the session was deleted');
+    assert.equal((await context.cookies()).some((c) => c.name === 'mcpgw_session'), false, 'and its cookie cleared');
     await context.close();
   });
 });
