@@ -8,6 +8,23 @@ import type { Queue } from 'bullmq';
 export const BULL_BOARD_PATH = '/admin/queues';
 
 /**
+ * Bull Board's page under a CSP of its own: its bundled scripts only, and nothing from outside (its
+ * page links a web font from Google, which is blocked, so it renders in a system font offline).
+ * Its React UI sets inline styles, which are allowed here (and only here).
+ */
+const BULL_BOARD_CSP = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data:",
+  "font-src 'self' data:",
+  "connect-src 'self'",
+  "base-uri 'self'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+/**
  * BullMQ's own dashboard (Bull Board) for the sync queue, read-only: jobs, schedules, failures and
  * their stack traces, for operators used to it. Mount it behind the admin check. Read-only because
  * the gateway's own admin routes are how syncs are started, and Bull Board's writes would not carry
@@ -22,6 +39,13 @@ export function bullBoardRouter(queues: Queue[]): Router {
     options: { uiConfig: { boardTitle: 'MCP gateway queues' } },
   });
   const router = Router();
-  router.use(BULL_BOARD_PATH, adapter.getRouter() as Router);
+  router.use(
+    BULL_BOARD_PATH,
+    (_req, res, next) => {
+      res.setHeader('Content-Security-Policy', BULL_BOARD_CSP);
+      next();
+    },
+    adapter.getRouter() as Router,
+  );
   return router;
 }

@@ -174,7 +174,19 @@ describe('console sign-in with auth.mode oidc (authorization code + PKCE, backen
     const table = page.getByRole('table', { name: 'Registries' });
     await table.getByRole('row', { name: /curated/ }).getByRole('button', { name: 'Sync now' }).click();
     await page.getByRole('status').getByText('Sync of curated requested.').waitFor();
-    assert.equal((await context.request.get(`${gw.url}/admin/queues`)).status(), 200, 'Bull Board for admins');
+    const queues = await context.request.get(`${gw.url}/admin/queues`);
+    assert.equal(queues.status(), 200, 'Bull Board for admins');
+    assert.match(queues.headers()['content-security-policy'] ?? '', /script-src 'self'/);
+    const board = await context.newPage();
+    const outside: string[] = [];
+    // Its page links a Google web font: the CSP must stop it before it leaves the browser.
+    board.on('requestfinished', (r) => {
+      if (!r.url().startsWith(gw.url) && !r.url().startsWith('data:')) outside.push(r.url());
+    });
+    await board.goto(`${gw.url}/admin/queues`);
+    await board.getByText('sync', { exact: true }).first().waitFor();
+    assert.deepEqual(outside, [], 'Bull Board fetches nothing from outside');
+    await board.close();
 
     const before = (await storedAccessTokens()).length;
     await page.getByRole('button', { name: 'Sign out' }).click();
