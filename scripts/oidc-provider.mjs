@@ -44,6 +44,9 @@ export async function startOidcProvider(o) {
       ...consoleClients,
     ],
     pkce: { required: () => true },
+    // Like most IdPs (and unlike oidc-provider's default), give the console a refresh token
+    // without asking for offline_access.
+    issueRefreshToken: async (_ctx, client) => client.grantTypeAllowed('refresh_token'),
     interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
     findAccount: (_ctx, id) => {
       const user = users.get(id);

@@ -126,8 +126,9 @@ describe('console sign-in with auth.mode oidc (authorization code + PKCE, backen
     assert.equal(status, 403, 'the API behind the admin page says 403');
     assert.equal((await context.request.get(`${gw.url}/admin/queues`)).status(), 403, 'Bull Board is admin-only');
 
-    const [token] = await storedAccessTokens();
-    assert.ok(token, 'the session holds an access token server-side');
+    const stored = JSON.parse((await redis.client().get(await sessionKey(context))) as string) as { accessToken: string; refreshToken: string; idToken: string };
+    const tokens = [stored.accessToken, stored.refreshToken, stored.idToken];
+    assert.ok(tokens.every((t) => typeof t === 'string' && t.length > 20), 'the session holds access, refresh and ID tokens server-side');
     const exposed = await page.evaluate(async () => ({
       cookie: document.cookie,
       local: JSON.stringify({ ...localStorage }),
@@ -136,7 +137,7 @@ describe('console sign-in with auth.mode oidc (authorization code + PKCE, backen
       html: document.documentElement.outerHTML,
     }));
     assert.equal(exposed.cookie, '', 'the session cookie is HttpOnly');
-    for (const [where, text] of Object.entries(exposed)) assert.ok(!text.includes(token), `no token in ${where}`);
+    for (const [where, text] of Object.entries(exposed)) for (const token of tokens) assert.ok(!text.includes(token), `no token in ${where}`);
     const cookies = await context.cookies();
     const sessionCookie = cookies.find((c) => c.name === 'mcpgw_session');
     assert.ok(sessionCookie?.httpOnly, 'HttpOnly');
@@ -203,15 +204,38 @@ describe('console sign-in with auth.mode oidc (authorization code + PKCE, backen
     await context.close();
   });
 
-  it('a session whose access token expired (and has no refresh token) ends; the console offers sign-in again', async () => {
+  /** This browser context's session key in Redis (the cookie value is only stored hashed). */
+  async function sessionKey(context: BrowserContext): Promise<string> {
+    const cookie = (await context.cookies()).find((c) => c.name === 'mcpgw_session');
+    assert.ok(cookie, 'a session cookie');
+    return `{${prefix}}:ui:session:${createHash('sha256').update(cookie.value).digest('base64url')}`;
+  }
+
+  it('an expired access token is refreshed with the refresh token, and the session goes on', async () => {
     const context = await browser.newContext();
     const page = await signIn(context, USERS[0] as (typeof USERS)[number]);
     const client = redis.client();
-    const cookie = (await context.cookies()).find((c) => c.name === 'mcpgw_session');
-    assert.ok(cookie);
-    const key = `{${prefix}}:ui:session:${createHash('sha256').update(cookie.value).digest('base64url')}`;
+    const key = await sessionKey(context);
+    const stored = JSON.parse((await client.get(key)) as string) as { accessToken: string; refreshToken?: string; accessExpiresAt: number };
+    assert.ok(stored.refreshToken, 'the IdP issued a refresh token, kept server-side');
+    await client.set(key, JSON.stringify({ ...stored, accessExpiresAt: Date.now() - 1000 }), 'KEEPTTL');
+    await page.reload();
+    await page.getByRole('table', { name: 'Servers' }).waitFor();
+    await page.getByText('Signed in as Alice Example').waitFor();
+    const renewed = JSON.parse((await client.get(key)) as string) as { accessToken: string; accessExpiresAt: number };
+    assert.notEqual(renewed.accessToken, stored.accessToken, 'a new access token');
+    assert.ok(renewed.accessExpiresAt > Date.now());
+    assert.deepEqual(await page.getByRole('table', { name: 'Servers' }).getByRole('rowheader').allTextContents(), ['io.github.acme/visible-one', 'io.github.acme/visible-two'], 'with the same groups');
+    await context.close();
+  });
+
+  it('a session whose access token expired and cannot be refreshed ends; the console offers sign-in again', async () => {
+    const context = await browser.newContext();
+    const page = await signIn(context, USERS[0] as (typeof USERS)[number]);
+    const client = redis.client();
+    const key = await sessionKey(context);
     assert.equal(await client.exists(key), 1, 'this browser\'s session');
-    const stored = JSON.parse((await client.get(key)) as string) as { accessExpiresAt: number };
+    const { refreshToken: _dropped, ...stored } = JSON.parse((await client.get(key)) as string) as { refreshToken?: string; accessExpiresAt: number };
     await client.set(key, JSON.stringify({ ...stored, accessExpiresAt: Date.now() - 1000 }), 'KEEPTTL');
     await page.reload();
     await page.getByText('You need to sign in to see this.').waitFor();
