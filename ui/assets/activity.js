@@ -55,32 +55,39 @@ async function loadWebhooks(el) {
   }
   const webhooks = Array.isArray(data?.webhooks) ? data.webhooks : [];
   if (webhooks.length === 0) return replace(el, notice('No webhooks configured.'));
-  replace(
-    el,
-    webhooks.map((w) => {
-      const deliveries = w.deliveries ?? w.recentDeliveries ?? [];
-      return h(
-        'div',
-        { class: 'webhook' },
-        h('h3', {}, w.name ?? 'webhook', w.url ? h('span', { class: 'muted' }, ` → ${w.url}`) : null),
-        deliveries.length === 0
-          ? notice('No deliveries yet.')
-          : table(
-              `Deliveries of ${w.name ?? 'webhook'}`,
-              ['When', 'Event', 'Status', 'Attempts', 'Last error'],
-              deliveries.map((d) =>
-                h(
-                  'tr',
-                  {},
-                  h('td', {}, time(d.deliveredAt ?? d.lastAttemptAt ?? d.createdAt ?? d.at)),
-                  h('th', { scope: 'row' }, String(d.id ?? d.eventId ?? '')),
-                  h('td', {}, h('span', { class: `badge ${d.status}` }, String(d.status ?? ''))),
-                  h('td', { class: 'num' }, String(d.attempts ?? d.attemptsMade ?? '')),
-                  h('td', { class: 'desc' }, String(d.lastError ?? '')),
-                ),
-              ),
+  replace(el, webhooks.map(webhook));
+}
+
+/** One webhook (the shape of GET /v0.1/webhooks): its state, what is pending, recent attempts. */
+function webhook(w) {
+  const deliveries = w.deliveries ?? [];
+  const facts = [
+    ['State', w.state ?? '—'],
+    ['Behind by', typeof w.lagMs === 'number' ? `${Math.round(w.lagMs / 1000)} s` : '—'],
+    ['Last success', time(w.lastSuccessAt, 'never')],
+    w.pending ? ['Pending', `attempt ${w.pending.attempts}${w.pending.lastError ? ` — ${w.pending.lastError}` : ''}`, w.pending.nextAttemptAt ? [' (next ', time(w.pending.nextAttemptAt), ')'] : null] : null,
+  ].filter(Boolean);
+  return h(
+    'div',
+    { class: 'webhook' },
+    h('h3', {}, w.name ?? 'webhook', w.url ? h('span', { class: 'muted' }, ` → ${w.url}`) : null),
+    h('dl', { class: 'facts' }, facts.map(([k, ...v]) => [h('dt', {}, k), h('dd', {}, ...v)])),
+    deliveries.length === 0
+      ? notice('No deliveries yet.')
+      : table(
+          `Deliveries of ${w.name ?? 'webhook'}`,
+          ['When', 'Message', 'Status', 'Attempt', 'Error'],
+          deliveries.map((d) =>
+            h(
+              'tr',
+              {},
+              h('td', {}, time(d.at)),
+              h('th', { scope: 'row' }, String(d.messageId ?? d.position ?? '')),
+              h('td', {}, h('span', { class: `badge ${d.status}` }, String(d.status ?? '')), d.httpStatus ? ` (HTTP ${d.httpStatus})` : ''),
+              h('td', { class: 'num' }, String(d.attempt ?? '')),
+              h('td', { class: 'desc' }, String(d.error ?? '')),
             ),
-      );
-    }),
+          ),
+        ),
   );
 }
