@@ -31,13 +31,18 @@ export async function cataloguePage({ main, params, session }) {
   replace(main, h('h1', {}, 'Catalogue'), form, results);
 
   let timer;
+  // Search as you type (debounced); Enter applies at once. Either way a query already shown is not
+  // reloaded, so the results (and the keyboard focus in them) stay put.
   search.addEventListener('input', () => {
     clearTimeout(timer);
-    timer = setTimeout(apply, 300);
+    timer = setTimeout(() => {
+      if (search.value.trim() !== state.q) apply();
+    }, 300);
   });
   registry.addEventListener('change', apply);
 
   function apply() {
+    clearTimeout(timer);
     state.q = search.value.trim();
     state.registry = registry.value;
     state.cursors = [undefined];
