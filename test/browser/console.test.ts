@@ -177,7 +177,7 @@ describe('operator console in Chromium (auth.mode none)', () => {
     assert.deepEqual(errors, []);
   });
 
-  it('publish: field-level validation errors, then success; then deprecate the version', async () => {
+  it('publish: field-level validation errors, then success (pasted and uploaded); deprecate and delete versions', async () => {
     await page.goto(`${gw.url}/ui/#/publish`);
     const box = page.getByRole('textbox', { name: 'server.json' });
     await box.fill(JSON.stringify({ $schema: SCHEMA, name: 'com.acme/weather', version: '1.0.0', description: 'x', packages: [{ registryType: 'npm', identifier: 'w', version: '1.0.0', transport: { type: 'carrier-pigeon' } }] }));
@@ -198,6 +198,22 @@ describe('operator console in Chromium (auth.mode none)', () => {
     await page.getByRole('status').getByText('com.acme/weather 1.0.0 is now deprecated.').waitFor();
     const { body } = await gw.json<{ _meta: Record<string, { status: string }> }>('/internal/v0.1/servers/com.acme%2Fweather/versions/1.0.0');
     assert.equal(body._meta['io.modelcontextprotocol.registry/official']?.status, 'deprecated');
+
+    // Upload instead of paste.
+    const upload = { $schema: SCHEMA, name: 'com.acme/weather', version: '1.0.1', description: 'Weather for Acme, uploaded' };
+    await page.getByLabel('Upload server.json').setInputFiles({ name: 'server.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(upload)) });
+    await page.waitForFunction(() => (document.getElementById('publish-json') as HTMLTextAreaElement).value.includes('1.0.1'));
+    await page.getByRole('button', { name: 'Publish' }).click();
+    await page.getByText('Published com.acme/weather 1.0.1.').waitFor();
+
+    // Delete asks first.
+    await page.getByRole('button', { name: 'Show versions' }).click();
+    const row = page.getByRole('table', { name: 'Versions of com.acme/weather in internal' }).getByRole('row', { name: /1\.0\.1/ });
+    page.once('dialog', (dialog) => void dialog.accept());
+    await row.getByRole('button', { name: 'Delete' }).click();
+    await page.getByRole('status').getByText('com.acme/weather 1.0.1 deleted.').waitFor();
+    const deleted = await gw.json<{ _meta: Record<string, { status: string }> }>('/internal/v0.1/servers/com.acme%2Fweather/versions/1.0.1?include_deleted=true');
+    assert.equal(deleted.body._meta['io.modelcontextprotocol.registry/official']?.status, 'deleted');
     assert.deepEqual(errors, []);
   });
 
