@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
+import { ServiceUnavailableError } from '../errors.js';
 
 /** A signed-in console user, held server-side only (backend-for-frontend). */
 export interface UiSession {
@@ -33,6 +34,12 @@ export interface SessionLimits {
 
 /** A pending sign-in expires after this long (the user has that long at the IdP's login page). */
 const PENDING_TTL_SECONDS = 600;
+
+/**
+ * Sign-ins that may start per minute, gateway-wide. Starting one is unauthenticated and writes to
+ * Redis, so this bounds what a flood can store (at most 10 minutes × 600 pending entries).
+ */
+export const SIGN_INS_PER_MINUTE = 600;
 
 const hash = (id: string) => createHash('sha256').update(id).digest('base64url');
 
@@ -94,8 +101,16 @@ export class SessionStore {
     await this.redis.del(this.sessionKey(id));
   }
 
-  /** Remembers a started sign-in under its `state`. */
-  async savePending(state: string, pending: PendingLogin): Promise<void> {
+  /**
+   * Remembers a started sign-in under its `state`.
+   * @throws ServiceUnavailableError (503, Retry-After) past {@link SIGN_INS_PER_MINUTE}.
+   */
+  async savePending(state: string, pending: PendingLogin, now = Date.now()): Promise<void> {
+    const window = `${this.keyBase}ui:login-rate:${Math.floor(now / 60_000)}`;
+    const replies = await this.redis.multi().incr(window).expire(window, 120).exec();
+    if (Number(replies?.[0]?.[1] ?? 0) > SIGN_INS_PER_MINUTE) {
+      throw new ServiceUnavailableError('Too many sign-ins are starting right now. Try again in a minute.', { headers: { 'Retry-After': '60' } });
+    }
     await this.redis.set(this.pendingKey(state), JSON.stringify(pending), 'EX', PENDING_TTL_SECONDS);
   }
 

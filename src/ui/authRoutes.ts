@@ -1,5 +1,6 @@
 import { Router, type Request, type Response } from 'express';
 import { randomNonce, randomPKCECodeVerifier, randomState } from 'openid-client';
+import { guardStore } from '../catalog/storeUnavailable.js';
 import { NotFoundError } from '../errors.js';
 import type { Logger } from '../observability/logger.js';
 import type { ConsoleSignIn } from './ConsoleOidc.js';
@@ -49,7 +50,7 @@ export function authRoutes(deps: AuthRoutesDeps): Router {
     const state = randomState();
     const nonce = randomNonce();
     const codeVerifier = randomPKCECodeVerifier();
-    await deps.sessions.savePending(state, { codeVerifier, nonce, returnTo: safeReturnTo(req.query.returnTo) });
+    await guardStore(() => deps.sessions.savePending(state, { codeVerifier, nonce, returnTo: safeReturnTo(req.query.returnTo) }));
     const target = await signIn.authorizationUrl({ redirectUri: callbackUrl(), state, nonce, codeVerifier });
     noStore(res);
     res.redirect(302, target.href);
@@ -61,13 +62,13 @@ export function authRoutes(deps: AuthRoutesDeps): Router {
     noStore(res);
     const back = (outcome: string) => res.redirect(303, `${consoleUrl()}?signin=${outcome}`);
     const state = typeof req.query.state === 'string' ? req.query.state : '';
-    const pending = state ? await deps.sessions.takePending(state) : undefined;
+    const pending = state ? await guardStore(() => deps.sessions.takePending(state)) : undefined;
     if (!pending) return back('expired');
     if (req.query.error !== undefined) return back('denied');
     const q = req.originalUrl.indexOf('?');
     try {
       const tokens = await signIn.exchange(new URL(callbackUrl() + req.originalUrl.slice(q)), { state, nonce: pending.nonce, codeVerifier: pending.codeVerifier });
-      const id = await deps.sessions.create({ ...tokens, csrfToken: randomId(), createdAt: Date.now() });
+      const id = await guardStore(() => deps.sessions.create({ ...tokens, csrfToken: randomId(), createdAt: Date.now() }));
       deps.logger.info('audit', { action: 'ui.signin', outcome: 'ok', subject: tokens.subject });
       res.append('Set-Cookie', deps.cookie().set(id));
       res.redirect(303, consoleUrl() + pending.returnTo);
@@ -83,7 +84,7 @@ export function authRoutes(deps: AuthRoutesDeps): Router {
     const active = res.locals.uiSession as ActiveSession | undefined;
     let redirectTo = consoleUrl();
     if (active) {
-      await deps.sessions.destroy(active.id);
+      await guardStore(() => deps.sessions.destroy(active.id));
       deps.logger.info('audit', { action: 'ui.signout', outcome: 'ok', subject: active.session.subject });
       const end = await deps.signIn?.endSessionUrl({ postLogoutRedirectUri: consoleUrl(), ...(active.session.idToken ? { idTokenHint: active.session.idToken } : {}) }).catch(() => undefined);
       if (end) redirectTo = end.href;

@@ -1,4 +1,5 @@
 import type { NextFunction, Request, Response } from 'express';
+import { guardStore } from '../catalog/storeUnavailable.js';
 import type { Logger } from '../observability/logger.js';
 import type { ConsoleSignIn } from './ConsoleOidc.js';
 import type { SessionCookie } from './sessionCookie.js';
@@ -26,15 +27,17 @@ export interface SessionAuthDeps {
  * API route (and its one access evaluator) sees the console user exactly as it sees an API client.
  * A request that already carries a bearer token keeps it. An access token near expiry is refreshed
  * with the refresh token; without one, or when refresh fails, the session ends and the request
- * continues as anonymous. Tokens never leave the server.
+ * continues as anonymous. Tokens never leave the server. Redis unreachable: 503.
  */
 export function sessionAuth(deps: SessionAuthDeps) {
   return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
     if (req.headers.authorization || req.headers['x-authorization']) return next();
     const id = deps.cookie().read(req.headers.cookie);
     if (!id) return next();
-    let session = await deps.sessions.get(id);
-    if (session && session.accessExpiresAt - REFRESH_MARGIN_MS < Date.now()) session = await refreshed(deps, id, session);
+    const session = await guardStore(async () => {
+      const found = await deps.sessions.get(id);
+      return found && found.accessExpiresAt - REFRESH_MARGIN_MS < Date.now() ? refreshed(deps, id, found) : found;
+    });
     if (!session) {
       res.append('Set-Cookie', deps.cookie().clear());
       return next();

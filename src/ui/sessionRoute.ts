@@ -2,6 +2,7 @@ import { Router } from 'express';
 import type { AccessPolicy } from '../access/AccessPolicy.js';
 import { anonymousPrincipal, type Principal } from '../access/principal.js';
 import type { Authenticator } from '../auth/Authenticator.js';
+import { guardStore } from '../catalog/storeUnavailable.js';
 import type { GatewayConfig } from '../config/schema.js';
 import { AuthenticationError } from '../errors.js';
 import type { ActiveSession } from './sessionAuth.js';
@@ -47,7 +48,7 @@ export function sessionRoute(deps: SessionRouteDeps): Router {
       principal = await deps.authenticator.authenticate(req.headers);
     } catch (err) {
       if (!(err instanceof AuthenticationError) || !active) throw err;
-      await deps.sessions.destroy(active.id);
+      await guardStore(() => deps.sessions.destroy((active as ActiveSession).id));
       active = undefined;
       principal = anonymousPrincipal();
     }

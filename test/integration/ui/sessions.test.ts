@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { parseConfig } from '../../../src/config/loader.js';
-import { ConfigError } from '../../../src/errors.js';
+import { ConfigError, ServiceUnavailableError } from '../../../src/errors.js';
 import { sessionCookie } from '../../../src/ui/sessionCookie.js';
-import { SessionStore, type UiSession } from '../../../src/ui/SessionStore.js';
+import { SessionStore, SIGN_INS_PER_MINUTE, type UiSession } from '../../../src/ui/SessionStore.js';
 import { startTestGateway, type TestGateway } from '../../helpers/gateway.js';
 import { startTestRedis, type TestRedis } from '../../helpers/redis.js';
 
@@ -50,6 +50,17 @@ describe('console sessions in Redis', () => {
     await store.savePending('state-1', { codeVerifier: 'v', nonce: 'n', returnTo: '#/' });
     assert.equal((await store.takePending('state-1'))?.codeVerifier, 'v');
     assert.equal(await store.takePending('state-1'), undefined, 'no replay');
+  });
+
+  it('bounds how many sign-ins may start per minute (unauthenticated writes to Redis)', async () => {
+    const client = redis.client();
+    const store = new SessionStore(client, `{${redis.prefix()}}:`, { lifetimeMs: 60_000, idleMs: 60_000 });
+    const minute = Date.parse('2026-01-01T00:00:00Z');
+    for (let i = 0; i < SIGN_INS_PER_MINUTE; i++) await store.savePending(`s${i}`, { codeVerifier: 'v', nonce: 'n', returnTo: '#/' }, minute + 1000);
+    await assert.rejects(store.savePending('one-more', { codeVerifier: 'v', nonce: 'n', returnTo: '#/' }, minute + 2000), (e: unknown) => e instanceof ServiceUnavailableError);
+    assert.equal(await store.takePending('one-more'), undefined, 'nothing stored past the limit');
+    await store.savePending('next-minute', { codeVerifier: 'v', nonce: 'n', returnTo: '#/' }, minute + 61_000);
+    assert.ok(await store.takePending('next-minute'));
   });
 
   it('cookies are Secure and __Host- prefixed unless publicUrl is http on loopback', () => {
