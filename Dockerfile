@@ -33,6 +33,8 @@ RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund \
 COPY --from=build /app/dist ./dist
 COPY bin ./bin
 COPY config ./config
+# The operator console's static assets (served at /ui/).
+COPY ui ./ui
 # The official server.json schemas validate publishes at run time.
 COPY reference/official/schemas ./reference/official/schemas
 

@@ -28,8 +28,12 @@ const DEMO_CLIENTS = [
 ];
 const DEMO_AUDIENCE = 'https://mcp-gateway.demo/';
 
-/** Starts the bundled OpenID Provider for `--auth`. */
-async function startDemoIdp() {
+/** Console users of `--auth` (login page of the bundled provider): password = <name>-secret. */
+const DEMO_USERS = DEMO_CLIENTS.map((c) => ({ id: c.id, password: c.secret, groups: c.groups }));
+const DEMO_CONSOLE = { id: 'mcp-console', secret: 'console-demo-secret' };
+
+/** Starts the bundled OpenID Provider for `--auth`; `consoleUrl` is the console's base URL. */
+async function startDemoIdp(consoleUrl) {
   const port = (await portFree(8090)) ? 8090 : await freePort();
   const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const key = { ...privateKey.export({ format: 'jwk' }), kid: 'demo-key', alg: 'RS256', use: 'sig' };
@@ -41,6 +45,8 @@ async function startDemoIdp() {
     audience: DEMO_AUDIENCE,
     opaqueAudience: 'https://mcp-gateway.demo/opaque',
     introspection,
+    consoleClient: { ...DEMO_CONSOLE, redirectUris: [`${consoleUrl}auth/callback`], postLogoutRedirectUris: [consoleUrl] },
+    users: DEMO_USERS,
   });
   return { ...idp, introspectionSecret: introspection.secret };
 }
@@ -84,8 +90,8 @@ async function main() {
   });
   const upstreamUrl = `http://127.0.0.1:${upstreamPort}`;
 
-  const idp = withAuth ? await startDemoIdp() : undefined;
-  const authEnv = idp ? { DEMO_ISSUER: idp.issuer, DEMO_INTROSPECTION_SECRET: idp.introspectionSecret } : {};
+  const idp = withAuth ? await startDemoIdp(`http://localhost:${port}/ui/`) : undefined;
+  const authEnv = idp ? { DEMO_ISSUER: idp.issuer, DEMO_INTROSPECTION_SECRET: idp.introspectionSecret, DEMO_UI_CLIENT_SECRET: DEMO_CONSOLE.secret } : {};
   const configFile = path.join(root, 'config', withAuth ? 'demo-auth.yaml' : 'demo.yaml');
   const gateway = spawn(process.execPath, [cli, 'serve', '--config', configFile], {
     cwd: root,
@@ -137,6 +143,7 @@ Try:
   REDIS_URL=${redisUrl} npx mcp-registry-gateway status --config ${path.relative(root, configFile)}
 
 Per-registry view: ${base}/community/v0.1/servers   API docs: ${base}/docs
+Operator console: ${base}/ui/${idp ? '  (sign in as dev, platform or admin; password <name>-secret)' : '  (catalogue, registries, publish to `internal`, activity)'}
 ${idp ? authHelp(idp.issuer, base) : `Auth is off (every caller is anonymous). Try the OIDC mode: npm run demo -- --auth`}
 Press Ctrl+C to stop.
 `);

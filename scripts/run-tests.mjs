@@ -16,7 +16,7 @@ function collect(dir) {
   return out;
 }
 
-const roots = process.argv.slice(2).length > 0 ? process.argv.slice(2) : ['test/unit', 'test/integration'];
+const roots = process.argv.slice(2).length > 0 ? process.argv.slice(2) : ['test/unit', 'test/integration', 'test/browser'];
 const files = roots.flatMap((r) => (statSync(r).isDirectory() ? collect(r) : [r])).sort();
 if (files.length === 0) {
   console.error('no test files found');

@@ -79,6 +79,9 @@ export function parseConfig(raw: unknown, source: string, env: NodeJS.ProcessEnv
       if (issuer.introspection && !env[issuer.introspection.clientSecretEnv]) {
         problems.push(`${where}.introspection.clientSecretEnv: environment variable ${issuer.introspection.clientSecretEnv} is not set`);
       }
+      if (config.ui.enabled && issuer.ui && !env[issuer.ui.clientSecretEnv]) {
+        problems.push(`${where}.ui.clientSecretEnv: environment variable ${issuer.ui.clientSecretEnv} is not set`);
+      }
     });
   }
   if (problems.length > 0) throw new ConfigError(source, problems);

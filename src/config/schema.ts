@@ -128,6 +128,17 @@ const oidcIssuerSchema = z
     trustGroups: z.boolean().optional(),
     /** Prepended to every group of this issuer's tokens (e.g. `partner:`), so names cannot collide. */
     groupPrefix: z.string().default(''),
+    /** The operator console's OIDC client (authorization code + PKCE, confidential). */
+    ui: z
+      .object({
+        clientId: z.string().min(1),
+        clientSecretEnv: envVarName,
+        scopes: z.array(z.string().min(1)).default(['openid', 'profile']),
+        /** RFC 8707 resource indicator sent with the authorization and token requests. */
+        resource: z.string().min(1).optional(),
+      })
+      .strict()
+      .optional(),
   })
   .strict();
 
@@ -258,6 +269,22 @@ export const configSchema = z
         concurrency: z.number().int().min(1).max(64).default(2),
         lockDuration: duration('15s'),
         stalledInterval: duration('5s'),
+      })
+      .strict()
+      .prefault({}),
+    ui: z
+      .object({
+        /** Serve the operator console at /ui/ (API role). */
+        enabled: z.boolean().default(true),
+        session: z
+          .object({
+            lifetime: duration('8h'),
+            idleTimeout: duration('1h'),
+            cookieName: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, _ - only').default('mcpgw_session'),
+            sameSite: z.enum(['lax', 'strict']).default('lax'),
+          })
+          .strict()
+          .prefault({}),
       })
       .strict()
       .prefault({}),

@@ -10,6 +10,7 @@ import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { PublishService } from '../publish/PublishService.js';
 import type { RegistryService } from '../sync/RegistryService.js';
+import type { ConsoleMount } from '../ui/consoleApp.js';
 import { GATEWAY_VERSION } from '../version.js';
 import { errorHandler, notFoundHandler } from './middleware/errorHandler.js';
 import { cors, pathGuards } from './middleware/guards.js';
@@ -40,6 +41,8 @@ export interface AppDeps {
   ready?: () => boolean;
   /** RFC 9728 metadata, when auth is on. */
   wellKnown?: WellKnownDeps;
+  /** The operator console (`ui.enabled`), see `createConsole`. */
+  ui?: ConsoleMount;
 }
 
 /**
@@ -60,6 +63,7 @@ export function createApp(deps: AppDeps): Express {
       crossOriginEmbedderPolicy: false,
     }),
   );
+  if (deps.ui) app.use(deps.ui.early);
   app.use(pathGuards);
   app.use(cors);
   app.use(healthRoutes({ redis: deps.redis, ...(deps.metrics ? { metrics: deps.metrics } : {}), ...(deps.ready ? { ready: deps.ready } : {}) }));
@@ -77,6 +81,7 @@ export function createApp(deps: AppDeps): Express {
   if (deps.wellKnown) app.use(wellKnownRoutes(deps.wellKnown));
 
   app.use(principalMiddleware(deps.authenticator, deps.access));
+  if (deps.ui) app.use(deps.ui.authenticated);
 
   if (deps.config.api.benchmarkRoute) app.use(benchStaticRoutes());
 

@@ -14,12 +14,15 @@ import { CursorCodec } from '../catalog/cursor.js';
 import type { Keys } from '../catalog/keys.js';
 import type { GatewayConfig } from '../config/schema.js';
 import type { Logger } from '../observability/logger.js';
-import { createMetrics } from '../observability/metrics.js';
+import { createMetrics, registerSyncHealthMetrics } from '../observability/metrics.js';
+import { syncHealthSource } from '../observability/syncHealthSource.js';
 import { PublishService } from '../publish/PublishService.js';
 import { ServerSchemaValidator } from '../publish/schemaValidator.js';
 import { RegistryService } from '../sync/RegistryService.js';
 import type { SyncQueue } from '../sync/SyncQueue.js';
 import type { SyncStatusStore } from '../sync/SyncStatusStore.js';
+import { auditingLogger, AuditTrail } from '../ui/AuditTrail.js';
+import { createConsole } from '../ui/consoleApp.js';
 import { createApp } from './app.js';
 import { createHttpServer } from './httpServer.js';
 
@@ -73,7 +76,10 @@ async function cursorSecret(redis: Redis, keys: Keys): Promise<Buffer> {
  * @throws when the port is taken.
  */
 export async function startApi(deps: ApiDeps): Promise<RunningApi> {
-  const { config, logger, redis, keys, store } = deps;
+  const { config, redis, keys, store } = deps;
+  // With the console on, audit lines are also kept in Redis for its Activity page.
+  const trail = config.ui.enabled ? new AuditTrail(redis, `${keys.base}audit`) : undefined;
+  const logger = trail ? auditingLogger(deps.logger, trail) : deps.logger;
   let publicUrl = config.server.publicUrl ?? `http://localhost:${config.server.port}`;
   const authenticator =
     deps.authenticator ?? (config.auth.mode === 'none' ? new AnonymousAuthenticator() : new OidcAuthenticator(config, () => publicUrl, logger, deps.env));
@@ -91,7 +97,11 @@ export async function startApi(deps: ApiDeps): Promise<RunningApi> {
   });
   const metrics = createMetrics();
   if (authenticator instanceof OidcAuthenticator) authenticator.registerMetrics(metrics.registry);
+  registerSyncHealthMetrics(metrics.registry, syncHealthSource(config, deps.status, redis));
   const publisher = new PublishService(config.registries, config.publish, deps.writer, new ServerSchemaValidator(), logger);
+  const ui = trail
+    ? createConsole({ config, logger, redis, keyBase: keys.base, authenticator, access, trail, queues: [deps.queue.queue], publicUrl: () => publicUrl, env: deps.env })
+    : undefined;
   const app = createApp({
     config,
     logger,
@@ -102,6 +112,7 @@ export async function startApi(deps: ApiDeps): Promise<RunningApi> {
     access,
     authenticator,
     metrics,
+    ...(ui ? { ui } : {}),
     ...(authenticator instanceof OidcAuthenticator
       ? { wellKnown: { publicUrl: () => publicUrl, issuers: authenticator.issuers, scopesSupported: config.auth.scopesSupported } }
       : {}),

@@ -38,8 +38,16 @@ async function newKey(kid: string): Promise<JWK> {
   return { ...(await exportJWK(privateKey)), kid, alg: 'RS256', use: 'sig' };
 }
 
-/** Starts an OIDC provider with the given clients. */
-export async function startTestIdp(clients: IdpClient[]): Promise<TestIdp> {
+/** Interactive sign-in at the test IdP (authorization code + PKCE), for console tests. */
+export interface IdpInteractive {
+  /** The console's client. */
+  consoleClient: { id: string; secret: string; redirectUris: string[]; postLogoutRedirectUris: string[] };
+  /** Users who may sign in on the IdP's login page (username, password). */
+  users: Array<{ id: string; password: string; groups: string[]; name?: string }>;
+}
+
+/** Starts an OIDC provider with the given clients (and, optionally, interactive sign-in). */
+export async function startTestIdp(clients: IdpClient[], interactive?: IdpInteractive): Promise<TestIdp> {
   const port = await freePort();
   const issuer = `http://127.0.0.1:${port}`;
   const audience = 'https://mcp-gateway.test/';
@@ -58,6 +66,7 @@ export async function startTestIdp(clients: IdpClient[]): Promise<TestIdp> {
       audience,
       opaqueAudience,
       introspection,
+      ...(interactive ?? {}),
       onRequest: (path: string, headers: Record<string, string | string[] | undefined>) => {
         if (path.endsWith('/introspection')) counts.introspection++;
         if (path.endsWith('/introspection') && String(headers.authorization ?? '').startsWith('Basic ')) counts.introspectionWithBasicAuth++;

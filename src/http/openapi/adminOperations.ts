@@ -49,6 +49,38 @@ export function adminOperations(ctx: OpenApiContext): Json {
       }),
     },
 
+    '/v0.1/audit': {
+      get: op({
+        tags: ['admin'],
+        operationId: 'listAuditEvents',
+        summary: 'Recent audit events',
+        description:
+          'Admins only; others get 403. Newest first, from a capped store of the last 1000 events (served when the console is enabled, ' +
+          '`ui.enabled`): writes, syncs requested, denied admin calls, console sign-ins and sign-outs, each with its subject (never a token).',
+        parameters: [{ name: 'limit', in: 'query', required: false, schema: { type: 'integer', minimum: 1, maximum: 1000, default: 50 } }],
+        responses: responses(
+          {
+            '200': json('The events.', {
+              type: 'object',
+              required: ['events'],
+              properties: {
+                events: {
+                  type: 'array',
+                  items: {
+                    type: 'object',
+                    required: ['id', 'at'],
+                    properties: { id: { type: 'string' }, at: { type: 'string', format: 'date-time' }, action: { type: 'string' }, outcome: { type: 'string' }, subject: { type: 'string' } },
+                    additionalProperties: true,
+                  },
+                },
+              },
+            }),
+          },
+          [400, 403, 503],
+        ),
+      }),
+    },
+
     // ---- operations --------------------------------------------------------------------------
     '/v0.1/health': {
       get: op(

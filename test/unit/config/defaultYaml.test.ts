@@ -18,7 +18,7 @@ const cleanEnv: NodeJS.ProcessEnv = {};
 /** The upstream `sync` keys, named literally so a schema change shows up here as well. */
 const UPSTREAM_SYNC_KEYS = ['interval', 'fullInterval', 'pageSize', 'timeout', 'maxRequestsPerSecond', 'maxPages', 'maxResponseBytes', 'safetyMargin'];
 
-const DOCUMENTED_SECTIONS = ['server', 'redis', 'api', 'publish', 'logging'] as const;
+const DOCUMENTED_SECTIONS = ['server', 'redis', 'api', 'publish', 'ui', 'logging'] as const;
 
 /** Dotted paths of every leaf (non-object, or array) under `value`. */
 function leafPaths(value: unknown, prefix: string): string[] {
@@ -124,7 +124,7 @@ describe('config/default.yaml', () => {
     let text = uncommentBlock(defaultText, '  # - name: official');
     text = uncommentBlock(text, '  # oidc:').replace(/^ {2}mode: none$/m, '  mode: oidc');
     text = uncommentBlock(text.replace(/^ {2}rules: \[\]\n/m, ''), '  # rules:');
-    const env = { OFFICIAL_TOKEN: 'token', OIDC_CLIENT_SECRET: 'secret' };
+    const env = { OFFICIAL_TOKEN: 'token', OIDC_CLIENT_SECRET: 'secret', UI_CLIENT_SECRET: 'secret' };
     const config = loadText(text.replace(/path: demo\/curated\.json/, `path: ${JSON.stringify(path.join(configDir, 'demo', 'curated.json'))}`), env);
     assert.deepEqual(
       config.registries.map((r) => r.name),
@@ -138,6 +138,7 @@ describe('config/default.yaml', () => {
     assert.deepEqual(official.filter.include, ['io.github.*']);
     assert.equal(config.auth.mode, 'oidc');
     assert.equal(oidcIssuers(config)[0]?.introspection?.clientSecretEnv, 'OIDC_CLIENT_SECRET');
+    assert.equal(oidcIssuers(config)[0]?.ui?.clientId, 'mcp-console');
     assert.deepEqual(
       config.access.rules.map((r) => r.groups),
       [['$anonymous'], ['$authenticated'], ['platform']],
