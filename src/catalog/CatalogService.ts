@@ -167,6 +167,20 @@ export class CatalogService {
     return scope.kind === 'aggregate' ? 'aggregate' : `registry:${this.model.registries[scope.index] as string}`;
   }
 
+  /**
+   * Each row rendered on its own, exactly as a list route shows it to this caller (change feeds);
+   * undefined for a row whose body vanished meanwhile.
+   */
+  async renderEach(view: Visibility, rows: readonly Row[]): Promise<Array<Buffer | undefined>> {
+    const { entries } = await guardStore(() => this.store.getEntries(this.refs(rows)));
+    return rows.map((row, i) => {
+      const entry = entries[i];
+      if (!entry) return undefined;
+      const { chunks } = this.assemble(view, [row], [entry]);
+      return Buffer.concat(chunks);
+    });
+  }
+
   private refs(rows: readonly Row[]): EntryRef[] {
     const names = this.model.registries;
     return rows.map((r) => ({ registry: names[r.registry] as string, name: r.name, version: r.version }));

@@ -110,15 +110,27 @@ export class CatalogStore {
     return { entries: out, headId: (head as Array<[string, string[]]>)[0]?.[0] ?? '0-0' };
   }
 
-  /** The change stream position now: the last event id and its sequence number. */
-  async changePosition(): Promise<{ id: string; seq: number }> {
+  /**
+   * Waits (XREAD BLOCK, on this store's own connection) until the change stream has an event
+   * after `afterId`, or `blockMs` passes. Returns the newest id then (`afterId` when none came).
+   */
+  async waitForChange(afterId: string, blockMs: number): Promise<string> {
+    const got = (await this.redis.xread('COUNT', 1, 'BLOCK', blockMs, 'STREAMS', this.keys.changes, afterId)) as Array<[string, Array<[string, string[]]>]> | null;
+    if (!got) return afterId;
+    return this.headId();
+  }
+
+  /** The change stream position now: the last event id, its sequence number and commit time. */
+  async changePosition(): Promise<{ id: string; seq: number; timeUs: number }> {
     const replies = (await this.redis.multi().get(this.keys.seq).xrevrange(this.keys.changes, '+', '-', 'COUNT', 1).exec()) ?? [];
     const [seqErr, seqRaw] = replies[0] ?? [null, null];
     const [xErr, last] = replies[1] ?? [null, []];
     if (seqErr) throw seqErr;
     if (xErr) throw xErr;
     const entries = last as Array<[string, string[]]>;
-    return { id: entries[0]?.[0] ?? '0-0', seq: Number(seqRaw ?? 0) };
+    const fields = entries[0]?.[1] ?? [];
+    const t = fields.indexOf('t');
+    return { id: entries[0]?.[0] ?? '0-0', seq: Number(seqRaw ?? 0), timeUs: t >= 0 ? Number(fields[t + 1]) : 0 };
   }
 
   /**

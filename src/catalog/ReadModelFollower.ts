@@ -4,6 +4,8 @@ import { ReadModel } from './ReadModel.js';
 import type { StoredName } from './types.js';
 
 const BATCH = 5000;
+/** Most recent changes remembered for change feeds (older positions fall back to a full scan). */
+const LOG_SIZE = 200_000;
 
 /**
  * Loads the {@link ReadModel} from Redis and keeps it up to date by following the change stream
@@ -15,6 +17,10 @@ export class ReadModelFollower {
   private lastId = '0-0';
   private lastSeq = 0;
   private lastTimeUs = 0;
+  /** Recent changes in commit order: times (µs) and names, and the time before which it is blind. */
+  private logTimes: number[] = [];
+  private logNames: string[] = [];
+  private logFromUs = Number.POSITIVE_INFINITY;
   private running: Promise<void> | undefined;
   private queued: Promise<void> | undefined;
 
@@ -52,6 +58,10 @@ export class ReadModelFollower {
     });
     this.lastId = position.id;
     this.lastSeq = position.seq;
+    this.lastTimeUs = position.timeUs;
+    this.logTimes = [];
+    this.logNames = [];
+    this.logFromUs = position.timeUs;
     this.logger?.debug('catalog read model loaded', { names: this.model.namesOf().length, ms: Date.now() - started });
   }
 
@@ -78,6 +88,33 @@ export class ReadModelFollower {
     return this.queued;
   }
 
+  /**
+   * Names written after `timeUs` (µs), or undefined when the change log does not reach back that
+   * far (the model was loaded later, or the log was trimmed): then every name must be considered.
+   */
+  changedSince(timeUs: number): Iterable<string> | undefined {
+    if (timeUs < this.logFromUs) return undefined;
+    let lo = 0;
+    let hi = this.logTimes.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if ((this.logTimes[mid] as number) <= timeUs) lo = mid + 1;
+      else hi = mid;
+    }
+    return new Set(this.logNames.slice(lo));
+  }
+
+  private remember(timeUs: number, name: string): void {
+    this.logTimes.push(timeUs);
+    this.logNames.push(name);
+    if (this.logTimes.length > 2 * LOG_SIZE) {
+      const drop = this.logTimes.length - LOG_SIZE;
+      this.logFromUs = this.logTimes[drop - 1] as number;
+      this.logTimes = this.logTimes.slice(drop);
+      this.logNames = this.logNames.slice(drop);
+    }
+  }
+
   private async refresh(): Promise<void> {
     for (;;) {
       const { seq, events } = await this.store.changesAfter(this.lastId, BATCH);
@@ -89,6 +126,7 @@ export class ReadModelFollower {
       if (events.length === 0) return;
       const touched = new Map<string, Set<string>>();
       for (const e of events) {
+        this.remember(e.timeUs, e.name);
         if (this.model.indexOf(e.registry) === undefined) continue;
         let set = touched.get(e.registry);
         if (!set) touched.set(e.registry, (set = new Set()));
