@@ -82,6 +82,7 @@ export async function startGateway(options: StartOptions): Promise<GatewayHandle
   const bullRedis = createRedis(config.redis.url, { logger, name: `mcp-registry-gateway:${role}:queue`, failFast: false, extra: { maxRetriesPerRequest: null } });
   const queue = new SyncQueue(bullRedis, config.redis.prefix);
   let worker: SyncWorker | undefined;
+  let webhooks: { close(timeoutMs: number): Promise<void> } | undefined;
   if (role !== 'api') {
     const backfilled = await store.backfillHolders(config.registries.map((r) => r.name));
     if (backfilled > 0) logger.info('recorded which registries hold each stored name', { names: backfilled });
@@ -100,6 +101,10 @@ export async function startGateway(options: StartOptions): Promise<GatewayHandle
       options: config.worker,
     });
     await worker.ready();
+    if (config.webhooks.length > 0) {
+      const { startWebhookDelivery } = await import('./webhooks/startWebhookDelivery.js');
+      webhooks = await startWebhookDelivery({ config, redis, keys, store, connection: bullRedis, logger, env: options.env ?? process.env });
+    }
   }
 
   let api: RunningApi | undefined;
@@ -121,7 +126,9 @@ export async function startGateway(options: StartOptions): Promise<GatewayHandle
   const server = api?.server;
 
   const close = async () => {
+    api?.stopEvents();
     for (const source of fileSources) source.stop();
+    await webhooks?.close(config.server.shutdownTimeout);
     await worker?.close(config.server.shutdownTimeout);
     if (server) {
       const s = server;

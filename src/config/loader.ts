@@ -69,6 +69,9 @@ export function parseConfig(raw: unknown, source: string, env: NodeJS.ProcessEnv
       problems.push(`registries[${i}].auth.tokenEnv: environment variable ${registry.auth.tokenEnv} is not set`);
     }
   });
+  config.webhooks.forEach((hook, i) => {
+    if (!env[hook.secretEnv]) problems.push(`webhooks[${i}].secretEnv: environment variable ${hook.secretEnv} is not set`);
+  });
   if (config.auth.mode === 'oidc') {
     const issuers = oidcIssuers(config);
     issuers.forEach((issuer, i) => {

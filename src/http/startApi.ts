@@ -8,6 +8,10 @@ import { AnonymousAuthenticator, type Authenticator } from '../auth/Authenticato
 import { OidcAuthenticator } from '../auth/OidcAuthenticator.js';
 import { CatalogIndex } from '../catalog/CatalogIndex.js';
 import { CatalogService } from '../catalog/CatalogService.js';
+import { ListingChangeFeed } from '../catalog/ChangeFeed.js';
+import { createRedis } from '../catalog/redisClient.js';
+import { EventStreams } from '../events/EventStreams.js';
+import { WebhookAdmin } from '../webhooks/WebhookAdmin.js';
 import type { CatalogStore } from '../catalog/CatalogStore.js';
 import { CursorCodec } from '../catalog/cursor.js';
 import type { Keys } from '../catalog/keys.js';
@@ -40,6 +44,8 @@ export interface RunningApi {
   server: Server;
   url: string;
   index: CatalogIndex;
+  /** Ends every event stream cleanly and stops the change waiter (SIGTERM, before draining HTTP). */
+  stopEvents(): void;
 }
 
 /**
@@ -87,6 +93,14 @@ export async function startApi(deps: ApiDeps): Promise<RunningApi> {
     nextRuns: () => deps.queue.nextRuns(),
   });
   const publisher = new PublishService(config.registries, config.publish, index, store, new ServerSchemaValidator(), logger);
+  const metrics = createMetrics();
+  const feed = new ListingChangeFeed({
+    index,
+    store,
+    waiterRedis: createRedis(config.redis.url, { logger, name: 'mcp-registry-gateway:api:events' }),
+    retentionMs: config.events.retention,
+  });
+  const streams = new EventStreams(config.events.maxSubscribers, metrics.registry);
   const app = createApp({
     config,
     logger,
@@ -96,7 +110,9 @@ export async function startApi(deps: ApiDeps): Promise<RunningApi> {
     publisher,
     access,
     authenticator,
-    metrics: createMetrics(),
+    metrics,
+    events: { feed, streams },
+    webhooks: new WebhookAdmin({ redis, keys, config, feed, connection: deps.queue.queue.opts.connection }),
     ...(authenticator instanceof OidcAuthenticator
       ? { wellKnown: { ...(config.server.publicUrl ? { publicUrl: config.server.publicUrl } : {}), issuers: authenticator.issuers, scopesSupported: config.auth.scopesSupported } }
       : {}),
@@ -111,5 +127,9 @@ export async function startApi(deps: ApiDeps): Promise<RunningApi> {
   const url = config.server.publicUrl ?? `http://${config.server.host === '0.0.0.0' ? 'localhost' : config.server.host}:${port}`;
   publicUrl = url;
   logger.info('gateway listening', { url, registries: registryNames });
-  return { server, url, index };
+  const stopEvents = () => {
+    streams.closeAll();
+    feed.close();
+  };
+  return { server, url, index, stopEvents };
 }
