@@ -83,6 +83,7 @@ export async function startGateway(options: StartOptions): Promise<GatewayHandle
   const queue = new SyncQueue(bullRedis, config.redis.prefix);
   let worker: SyncWorker | undefined;
   let webhooks: { close(timeoutMs: number): Promise<void> } | undefined;
+  const followers: Array<{ close(): Promise<void> }> = [];
   if (role !== 'api') {
     const backfilled = await store.backfillHolders(config.registries.map((r) => r.name));
     if (backfilled > 0) logger.info('recorded which registries hold each stored name', { names: backfilled });
@@ -101,6 +102,14 @@ export async function startGateway(options: StartOptions): Promise<GatewayHandle
       options: config.worker,
     });
     await worker.ready();
+    for (const sync of upstreams.values()) {
+      if (sync.config.sync.follow !== 'events') continue;
+      const { EventFollower } = await import('./sync/EventFollower.js');
+      const token = sync.config.auth ? (options.env ?? process.env)[sync.config.auth.tokenEnv] : undefined;
+      const follower = new EventFollower(sync.config, { redis, store, status, logger, poll: (signal) => sync.run({ signal }), ...(token ? { token } : {}) });
+      follower.start();
+      followers.push(follower);
+    }
     if (config.webhooks.length > 0) {
       const { startWebhookDelivery } = await import('./webhooks/startWebhookDelivery.js');
       webhooks = await startWebhookDelivery({ config, redis, keys, store, connection: bullRedis, logger, env: options.env ?? process.env });
@@ -128,6 +137,7 @@ export async function startGateway(options: StartOptions): Promise<GatewayHandle
   const close = async () => {
     api?.stopEvents();
     for (const source of fileSources) source.stop();
+    await Promise.all(followers.map((f) => f.close()));
     await webhooks?.close(config.server.shutdownTimeout);
     await worker?.close(config.server.shutdownTimeout);
     if (server) {
