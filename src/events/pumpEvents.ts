@@ -65,22 +65,23 @@ export async function pumpEvents(input: PumpInput): Promise<void> {
       for (const item of batch.items) {
         res.write(serverFrame(item.id, item.row));
         sub.sent();
+        lastWrite = Date.now();
         if (res.writableLength > limits.maxBufferedBytes) {
           logger.info('event subscriber too slow; disconnecting it', { buffered: res.writableLength });
           sub.close('slow-consumer', true);
           return;
         }
+        // Past the socket's high-water mark, wait for the client to read before writing more.
+        if (res.writableNeedDrain && !(await drained(res, limits.stallTimeout, sub.signal))) {
+          if (!sub.signal.aborted) {
+            logger.info('event subscriber stopped reading; disconnecting it', { buffered: res.writableLength });
+            sub.close('slow-consumer', true);
+          }
+          return;
+        }
       }
-      if (batch.items.length > 0) lastWrite = Date.now();
       position = batch.next;
       more = batch.items.length >= limits.batchSize;
-      if (res.writableNeedDrain && !(await drained(res, limits.stallTimeout, sub.signal))) {
-        if (!sub.signal.aborted) {
-          logger.info('event subscriber stopped reading; disconnecting it', { buffered: res.writableLength });
-          sub.close('slow-consumer', true);
-        }
-        return;
-      }
     } catch (err) {
       round.abort();
       if (err instanceof PositionExpiredError) {
