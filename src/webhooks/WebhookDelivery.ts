@@ -39,6 +39,8 @@ const LOCK_TTL_MS = 30_000;
 /** The dispatcher re-checks every receiver at least this often, besides each catalogue change. */
 const TICK_MS = 5000;
 const FIRST_BACKOFF_MS = 1000;
+/** How long a caught-up delivery job keeps waiting for the next change before it completes. */
+const LINGER_MS = 1000;
 
 /** A failed attempt: BullMQ retries the job after the backoff. */
 class DeliveryFailed extends Error {}
@@ -120,20 +122,44 @@ export class WebhookDelivery {
       position = await feed.head();
       await store.advance(name, position);
     }
+    let idleSince: number | undefined;
     for (;;) {
       if (signal.aborted) throw new DeliveryFailed('delivery interrupted; it will resume');
+      // Registered before the read, so a change committed while reading is not slept through.
+      const round = new AbortController();
+      const changed = feed.waitForChange(LINGER_MS, AbortSignal.any([signal, round.signal]));
       let batch;
       try {
         batch = await feed.read(hook.view, AGGREGATE, position, this.deps.options.batchSize);
       } catch (err) {
+        round.abort();
         if (!(err instanceof PositionExpiredError)) throw err;
         position = await this.skipExpired(hook, position);
         continue;
       }
       if (batch.items.length === 0) {
-        if (batch.next !== position) await store.advance(name, batch.next);
-        return 'caught-up';
+        if (batch.next !== position) {
+          await store.advance(name, batch.next);
+          position = batch.next;
+        }
+        const rewind = await store.takeRewind(name);
+        if (rewind) {
+          round.abort();
+          position = rewind;
+          idleSince = undefined;
+          continue;
+        }
+        // Caught up: linger briefly, so a burst of changes does not pay a job pickup each.
+        idleSince ??= Date.now();
+        if (Date.now() - idleSince >= LINGER_MS) {
+          round.abort();
+          return 'caught-up';
+        }
+        await changed;
+        continue;
       }
+      round.abort();
+      idleSince = undefined;
       let rewound: string | undefined;
       for (const item of batch.items) {
         await this.deliver(hook, item);

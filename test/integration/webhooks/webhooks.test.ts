@@ -155,6 +155,26 @@ describe('webhooks: two API replicas and a worker', () => {
     assert.match(String(missing.headers.get('content-type')), /problem\+json/);
   });
 
+  it('measures webhook delivery latency: publish -> signed POST received (p50/p99)', async () => {
+    const n = 40;
+    const started = new Map<string, number>();
+    const before = receiver.accepted('/mirror').length;
+    for (let i = 0; i < n; i++) {
+      const name = `io.pub/lat-${String(i).padStart(3, '0')}`;
+      started.set(name, performance.now());
+      await publish(name, '1.0.0');
+      await eventually(async () => receiver.accepted('/mirror').length >= before + i + 1, 10_000, `delivery ${i}`);
+    }
+    const lat = receiver
+      .accepted('/mirror')
+      .slice(before)
+      .map((r) => r.at - (started.get((JSON.parse(r.body) as { data: { server: { name: string } } }).data.server.name) as number))
+      .sort((a, b) => a - b);
+    const pct = (p: number) => lat[Math.min(lat.length - 1, Math.floor((p / 100) * lat.length))] as number;
+    console.log(`# webhook delivery latency publish -> POST received (n=${n}): p50 ${pct(50).toFixed(1)} ms, p99 ${pct(99).toFixed(1)} ms`);
+    assert.equal(lat.length, n);
+  });
+
   it('invisible names written by any path never reach the anonymous receiver', async () => {
     await store.writeNames('internal', new Map([['io.hidden/z', [{ server: server('io.hidden/z', '1.0.0') }]]]), 'upsert');
     await publish('io.pub/after-hidden', '1.0.0');
