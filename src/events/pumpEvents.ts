@@ -56,8 +56,12 @@ export async function pumpEvents(input: PumpInput): Promise<void> {
   let position = input.start;
   let lastWrite = Date.now();
   while (!sub.signal.aborted) {
+    // One controller per round, aborted with the subscription (AbortSignal.any per round would
+    // pile dependent signals onto the long-lived subscription signal).
     const round = new AbortController();
-    const changed = feed.waitForChange(limits.heartbeat, AbortSignal.any([sub.signal, round.signal]));
+    const endRound = () => round.abort();
+    sub.signal.addEventListener('abort', endRound, { once: true });
+    const changed = feed.waitForChange(limits.heartbeat, round.signal).finally(() => sub.signal.removeEventListener('abort', endRound));
     let more = false;
     try {
       const batch = await feed.read(view, scope, position, limits.batchSize);

@@ -127,7 +127,9 @@ export class WebhookDelivery {
       if (signal.aborted) throw new DeliveryFailed('delivery interrupted; it will resume');
       // Registered before the read, so a change committed while reading is not slept through.
       const round = new AbortController();
-      const changed = feed.waitForChange(LINGER_MS, AbortSignal.any([signal, round.signal]));
+      const endRound = () => round.abort();
+      signal.addEventListener('abort', endRound, { once: true });
+      const changed = feed.waitForChange(LINGER_MS, round.signal).finally(() => signal.removeEventListener('abort', endRound));
       let batch;
       try {
         batch = await feed.read(hook.view, AGGREGATE, position, this.deps.options.batchSize);

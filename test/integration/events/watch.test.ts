@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -11,8 +11,11 @@ import { eventually } from '../../helpers/wait.js';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const SCHEMA = 'https://static.modelcontextprotocol.io/schemas/2025-12-11/server.schema.json';
 
+const children: ChildProcess[] = [];
+
 function runCli(args: string[]): { out: string[]; err: string[]; exit: Promise<number | null> } {
   const child = spawn(process.execPath, [path.join(root, 'bin', 'mcp-registry-gateway.js'), ...args], { env: { PATH: process.env.PATH ?? '' } });
+  children.push(child);
   const out: string[] = [];
   const err: string[] = [];
   child.stdout.setEncoding('utf8').on('data', (d: string) => out.push(...d.split('\n').filter(Boolean)));
@@ -37,13 +40,14 @@ describe('CLI watch [registry]', () => {
     });
   });
   after(async () => {
+    for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
     await gw?.close();
     await redis?.stop();
   });
 
   it('prints change events as they arrive, then exits after --count', async () => {
     const watch = runCli(['watch', 'internal', '--url', gw.url, '--count', '2']);
-    await eventually(async () => (await (await gw.get('/metrics')).text()).includes('mcpgw_events_subscribers 1'), 10_000, 'watch subscribed');
+    await eventually(async () => (await (await gw.get('/metrics')).text()).includes('mcpgw_events_subscribers 1'), 30_000, 'watch subscribed');
     for (const v of ['1.0.0', '1.1.0']) {
       const res = await gw.get('/internal/v0.1/publish', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ...server('io.watch/demo', v), $schema: SCHEMA }) });
       assert.equal(res.status, 200);
