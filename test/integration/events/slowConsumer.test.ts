@@ -118,4 +118,29 @@ describe('event subscribers on a real gateway process: slow consumers and idle m
     for (const s of sockets.splice(0)) s.destroy();
     await eventually(async () => (await metric('mcpgw_events_subscribers')) === 0, 10_000, 'all closed');
   });
+
+  it('SIGTERM ends open streams cleanly (a complete response, so clients reconnect elsewhere) and exits 0', async () => {
+    const { ended } = await new Promise<{ ended: Promise<string> }>((resolve, reject) => {
+      const req = http.get(`${url}/v0.1/events`, (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (d: string) => (body += d));
+        resolve({
+          ended: new Promise((done, fail) => {
+            res.on('end', () => done(body));
+            res.on('error', fail);
+          }),
+        });
+      });
+      req.on('error', reject);
+      sockets.push(req);
+    });
+    await eventually(async () => (await metric('mcpgw_events_subscribers')) === 1, 5000, 'subscribed');
+    const t0 = Date.now();
+    child.kill('SIGTERM');
+    assert.match(await ended, /^retry: 2000/, 'the response ended normally (chunked terminator), not reset');
+    const code = await new Promise((r) => (child.exitCode !== null ? r(child.exitCode) : child.once('exit', r)));
+    assert.equal(code, 0);
+    assert.ok(Date.now() - t0 < 5000, `stopped in ${Date.now() - t0} ms`);
+  });
 });
