@@ -95,6 +95,20 @@ export function buildCli(): Command {
       await runPublish(registryName, file, opts);
     });
   program
+    .command('watch')
+    .description('print the change events of a running gateway as they arrive (reconnects with Last-Event-ID)')
+    .argument('[registry]', 'one registry\'s events (default: the aggregated catalogue)')
+    .option('-u, --url <url>', 'gateway base URL (default: $GATEWAY_URL or http://localhost:8080)')
+    .option('--token-env <name>', 'environment variable holding a bearer token')
+    .option('--since <id>', 'resume after this event id')
+    .option('--updated-since <time>', 'start from changes after this RFC 3339 time (default: only new changes)')
+    .option('--json', 'print each row as JSON ({server, _meta}) instead of a summary line')
+    .option('-n, --count <n>', 'exit after this many events', (v) => Number.parseInt(v, 10))
+    .action(async (registry: string | undefined, opts: { url?: string; tokenEnv?: string; since?: string; updatedSince?: string; json?: boolean; count?: number }) => {
+      const { runWatch } = await import('./cli/watchCommand.js');
+      await runWatch(registry, { ...opts, url: opts.url ?? process.env.GATEWAY_URL ?? 'http://localhost:8080' });
+    });
+  program
     .command('sample-upstream')
     .description('serve a JSON file (array of server.json, or a v0.1 list response) as a read-only MCP Registry v0.1 API, for demos and tests')
     .requiredOption('-d, --data <file>', 'JSON file to serve')

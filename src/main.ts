@@ -90,6 +90,8 @@ export async function startGateway(options: StartOptions): Promise<GatewayHandle
   const queue = new SyncQueue(bullRedis ?? apiRedis, config.redis.prefix);
   const apiQueue = bullRedis && role === 'all' ? new SyncQueue(apiRedis, config.redis.prefix) : queue;
   let worker: SyncWorker | undefined;
+  let webhooks: { close(timeoutMs: number): Promise<void> } | undefined;
+  const followers: Array<{ close(): Promise<void> }> = [];
   if (bullRedis) {
     for (const source of fileSources) {
       await source.load().catch((err: Error) => logger.error('file registry load failed', { registry: source.config.name, error: err.message }));
@@ -106,6 +108,18 @@ export async function startGateway(options: StartOptions): Promise<GatewayHandle
       options: config.worker,
     });
     await worker.ready();
+    for (const sync of upstreams.values()) {
+      if (sync.config.sync.follow !== 'events') continue;
+      const { EventFollower } = await import('./sync/EventFollower.js');
+      const token = sync.config.auth ? (options.env ?? process.env)[sync.config.auth.tokenEnv] : undefined;
+      const follower = new EventFollower(sync.config, { redis, writer, status, logger, poll: (signal) => sync.run({ signal }), ...(token ? { token } : {}) });
+      follower.start();
+      followers.push(follower);
+    }
+    if (config.webhooks.length > 0) {
+      const { startWebhookDelivery } = await import('./webhooks/startWebhookDelivery.js');
+      webhooks = await startWebhookDelivery({ config, redis, keys, store, connection: bullRedis, logger, env: options.env ?? process.env });
+    }
   }
 
   let api: RunningApi | undefined;
@@ -128,7 +142,10 @@ export async function startGateway(options: StartOptions): Promise<GatewayHandle
   const server = api?.server;
 
   const close = async () => {
+    api?.stopEvents();
     for (const source of fileSources) source.stop();
+    await Promise.all(followers.map((f) => f.close()));
+    await webhooks?.close(config.server.shutdownTimeout);
     await worker?.close(config.server.shutdownTimeout);
     if (server) {
       const s = server;

@@ -1,11 +1,10 @@
 import { NotFoundError } from '../errors.js';
-import type { CatalogStore, EntryRef, StoredEntry } from './CatalogStore.js';
-import { formatMicros } from './clock.js';
+import type { CatalogStore } from './CatalogStore.js';
 import { entityTag, noneMatch } from './entityTag.js';
 import type { CursorCodec } from './cursor.js';
 import { alsoIn, findVersion, listRows, listVersions, type ListFilter, type Row } from './listing.js';
 import type { ReadModelFollower } from './ReadModelFollower.js';
-import { pushItem, reshapeMetaPrefix } from './render.js';
+import { RowRenderer } from './RowRenderer.js';
 import { guardStore } from './storeUnavailable.js';
 import type { Scope, Visibility } from './visibility.js';
 
@@ -48,7 +47,12 @@ export class CatalogService {
     private readonly cursors: CursorCodec,
     private readonly tombstoneRetentionMs: number,
     private readonly clock: () => number = Date.now,
-  ) {}
+  ) {
+    this.renderer = new RowRenderer(() => this.follower.model, store);
+  }
+
+  /** Renders rows as list routes show them (shared with change feeds). */
+  readonly renderer: RowRenderer;
 
   private get model() {
     return this.follower.model;
@@ -130,9 +134,9 @@ export class CatalogService {
         if (!planned || noneMatch(ifNoneMatch, planned.etag)) {
           if (final || (await this.store.headId()) === seen) return planned && { etag: planned.etag, body: null };
         } else {
-          const { entries, headId } = await this.store.getEntries(this.refs(planned.rows));
+          const { entries, headId } = await this.store.getEntries(this.renderer.refs(planned.rows));
           if (final || headId === seen) {
-            const { chunks, count } = this.assemble(view, planned.rows, entries);
+            const { chunks, count } = this.renderer.assemble(view, planned.rows, entries);
             const body = planned.build(chunks, count);
             return body ? { etag: planned.etag, body } : undefined;
           }
@@ -167,45 +171,6 @@ export class CatalogService {
     return scope.kind === 'aggregate' ? 'aggregate' : `registry:${this.model.registries[scope.index] as string}`;
   }
 
-  /**
-   * Each row rendered on its own, exactly as a list route shows it to this caller (change feeds);
-   * undefined for a row whose body vanished meanwhile.
-   */
-  async renderEach(view: Visibility, rows: readonly Row[]): Promise<Array<Buffer | undefined>> {
-    const { entries } = await guardStore(() => this.store.getEntries(this.refs(rows)));
-    return rows.map((row, i) => {
-      const entry = entries[i];
-      if (!entry) return undefined;
-      const { chunks } = this.assemble(view, [row], [entry]);
-      return Buffer.concat(chunks);
-    });
-  }
-
-  private refs(rows: readonly Row[]): EntryRef[] {
-    const names = this.model.registries;
-    return rows.map((r) => ({ registry: names[r.registry] as string, name: r.name, version: r.version }));
-  }
-
-  /** `{server, _meta}` items of rows; a row whose body vanished meanwhile (a concurrent write) is left out. */
-  private assemble(view: Visibility, rows: readonly Row[], entries: ReadonlyArray<StoredEntry | null>): { chunks: Buffer[]; count: number } {
-    const names = this.model.registries;
-    const chunks: Buffer[] = [];
-    let count = 0;
-    rows.forEach((row, i) => {
-      const entry = entries[i];
-      if (!entry) return;
-      const also = alsoIn(this.model, view, row.registry, row.name).map((k) => names[k] as string);
-      pushItem(chunks, entry.body, this.prefixOf(row, entry), also);
-      count++;
-    });
-    return { chunks, count };
-  }
-
-  private prefixOf(row: Row, entry: StoredEntry): Buffer {
-    if (!row.bumped && row.displacedBy === undefined) return entry.metaPrefix;
-    const by = row.displacedBy === undefined ? undefined : (this.model.registries[row.displacedBy] as string);
-    return reshapeMetaPrefix(entry.metaPrefix, formatMicros(row.timeUs), by);
-  }
 }
 
 const LIST_OPEN = Buffer.from('{"servers":[');

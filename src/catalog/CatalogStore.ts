@@ -120,6 +120,11 @@ export class CatalogStore {
     return this.headId();
   }
 
+  /** Closes this store's connection (a store on a dedicated connection, such as a waiter's). */
+  disconnect(): void {
+    this.redis.disconnect();
+  }
+
   /** The change stream position now: the last event id, its sequence number and commit time. */
   async changePosition(): Promise<{ id: string; seq: number; timeUs: number }> {
     const replies = (await this.redis.multi().get(this.keys.seq).xrevrange(this.keys.changes, '+', '-', 'COUNT', 1).exec()) ?? [];

@@ -72,6 +72,9 @@ export function parseConfig(raw: unknown, source: string, env: NodeJS.ProcessEnv
   for (const [where, name] of redisSecretEnvs(config)) {
     if (!env[name]) problems.push(`${where}: environment variable ${name} is not set`);
   }
+  config.webhooks.forEach((hook, i) => {
+    if (!env[hook.secretEnv]) problems.push(`webhooks[${i}].secretEnv: environment variable ${hook.secretEnv} is not set`);
+  });
   if (config.auth.mode === 'oidc') {
     const issuers = oidcIssuers(config);
     issuers.forEach((issuer, i) => {

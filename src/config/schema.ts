@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { crossCheck } from './crossChecks.js';
 import { parseDuration } from './duration.js';
+import { webhookChecks } from './webhookChecks.js';
 
 /**
  * Words the gateway uses as the first path segment. A registry may not be named after one,
@@ -55,6 +56,8 @@ const upstreamSyncSchema = z
     maxPages: z.number().int().positive().default(10_000),
     maxResponseBytes: z.number().int().positive().default(16 * 1024 * 1024),
     safetyMargin: duration('5m'),
+    /** `events`: follow the upstream gateway's `/v0.1/events` stream (polling stays the fallback). */
+    follow: z.enum(['poll', 'events']).default('poll'),
   })
   .strict()
   .prefault({});
@@ -90,6 +93,33 @@ const registrySchema = z.discriminatedUnion('type', [managedRegistrySchema, upst
   error: (issue) =>
     issue.code === 'invalid_union' ? 'type must be one of: managed, upstream, file' : undefined,
 });
+
+/** Change events (`GET /v0.1/events`) and webhook delivery tunables (DESIGN §3). */
+const eventsSchema = z
+  .object({
+    heartbeat: duration('15s').refine((ms) => ms <= 30_000, 'must be at most 30s (DESIGN §3)'),
+    retention: duration('7d'),
+    maxSubscribers: z.number().int().min(1).max(100_000).default(1000),
+    maxBufferedBytes: z.number().int().min(1024).default(1024 * 1024),
+    stallTimeout: duration('30s'),
+    batchSize: z.number().int().min(1).max(1000).default(100),
+    webhookHistory: z.number().int().min(1).max(1000).default(50),
+    webhookConcurrency: z.number().int().min(1).max(64).default(4),
+  })
+  .strict()
+  .prefault({});
+
+const webhookSchema = z
+  .object({
+    name: z.string().regex(REGISTRY_NAME_PATTERN, 'must match ^[a-z0-9][a-z0-9-]{0,62}$'),
+    url: httpUrl,
+    secretEnv: envVarName,
+    as: z.array(z.string().min(1)).min(1).default(['$anonymous']),
+    registries: z.array(z.string().min(1)).min(1).default(['*']),
+    timeout: duration('10s'),
+    maxBackoff: duration('10m'),
+  })
+  .strict();
 
 const ASYMMETRIC_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'] as const;
 
@@ -288,6 +318,8 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    events: eventsSchema,
+    webhooks: z.array(webhookSchema).default([]),
     logging: z
       .object({
         level: z.enum(['error', 'warn', 'info', 'http', 'debug']).default('info'),
@@ -299,6 +331,7 @@ export const configSchema = z
   .strict()
   .superRefine((cfg, ctx) => {
     for (const p of crossCheck(cfg)) ctx.addIssue({ code: 'custom', path: p.path, message: p.message });
+    for (const p of webhookChecks(cfg)) ctx.addIssue({ code: 'custom', path: p.path, message: p.message });
   });
 
 /** Parsed, defaulted configuration. Durations are milliseconds. */
@@ -306,6 +339,7 @@ export type GatewayConfig = z.output<typeof configSchema>;
 export type RegistryConfig = GatewayConfig['registries'][number];
 export type UpstreamRegistryConfig = Extract<RegistryConfig, { type: 'upstream' }>;
 export type FileRegistryConfig = Extract<RegistryConfig, { type: 'file' }>;
+export type WebhookConfig = GatewayConfig['webhooks'][number];
 
 /** One configured OIDC issuer. */
 export type OidcIssuerConfig = z.output<typeof oidcIssuerSchema>;

@@ -4,6 +4,9 @@ import type { Redis } from 'ioredis';
 import type { AccessPolicy } from '../access/AccessPolicy.js';
 import type { Authenticator } from '../auth/Authenticator.js';
 import type { CatalogService } from '../catalog/CatalogService.js';
+import type { ChangeFeed } from '../catalog/ChangeFeed.js';
+import type { EventStreams } from '../events/EventStreams.js';
+import type { WebhookAdmin } from '../webhooks/WebhookAdmin.js';
 import { GATEWAY_META_KEY } from '../catalog/types.js';
 import type { GatewayConfig } from '../config/schema.js';
 import type { Logger } from '../observability/logger.js';
@@ -19,6 +22,8 @@ import { requestContextMiddleware } from './middleware/requestContext.js';
 import { buildOpenApiDocument } from './openapi.js';
 import { benchStaticRoutes } from './routes/benchStatic.js';
 import { docsRoutes } from './routes/docs.js';
+import { eventRoutes } from './routes/events.js';
+import { webhookRoutes } from './routes/webhooks.js';
 import { healthRoutes } from './routes/health.js';
 import { publishRoutes } from './routes/publish.js';
 import { registryRoutes } from './routes/registries.js';
@@ -43,6 +48,10 @@ export interface AppDeps {
   wellKnown?: WellKnownDeps;
   /** The operator console (`ui.enabled`), see `createConsole`. */
   ui?: ConsoleMount;
+  /** Change events (`/v0.1/events`): the feed and this process's open streams. */
+  events?: { feed: ChangeFeed; streams: EventStreams };
+  /** `GET /v0.1/webhooks` and redelivery. */
+  webhooks?: WebhookAdmin;
 }
 
 /**
@@ -89,6 +98,15 @@ export function createApp(deps: AppDeps): Express {
   app.use('/v0.1', admin);
   app.use('/v0', admin);
   app.use(publishRoutes({ publisher: deps.publisher, catalog: deps.catalog, access: deps.access, authenticator: deps.authenticator, publish: deps.config.publish }));
+
+  if (deps.webhooks) {
+    const hooks = webhookRoutes({ admin: deps.webhooks, access: deps.access, authenticator: deps.authenticator, logger: deps.logger });
+    app.use(['/v0.1', '/v0'], hooks);
+  }
+  if (deps.events) {
+    const events = eventRoutes({ ...deps.events, catalog: deps.catalog, access: deps.access, events: deps.config.events, logger: deps.logger });
+    app.use(['/v0.1', '/v0', '/:registryName/v0.1', '/:registryName/v0'], events);
+  }
 
   const reads = serverRoutes({ catalog: deps.catalog, access: deps.access, api: deps.config.api, perCaller: deps.config.auth.mode !== 'none' });
   app.use(['/v0.1', '/v0', '/:registryName/v0.1', '/:registryName/v0'], reads);

@@ -12,6 +12,7 @@
 import { OFFICIAL_META_KEY } from '../catalog/types.js';
 import { adminOperations } from './openapi/adminOperations.js';
 import { buildComponents } from './openapi/components.js';
+import { eventOperations } from './openapi/eventOperations.js';
 import { readOperations } from './openapi/readOperations.js';
 import { createOpenApiContext, type Json } from './openapi/shared.js';
 import { writeOperations } from './openapi/writeOperations.js';
@@ -62,6 +63,7 @@ export function buildOpenApiDocument(options: OpenApiOptions): Record<string, un
     '/{registryName}/v0.1/servers/{serverName}/versions/{version}': { ...perRegistry.version, ...writes.versionMethods },
     ...writes.paths,
     ...adminOperations(ctx),
+    ...eventOperations(ctx),
   };
 
   const components = buildComponents(ctx);
@@ -98,6 +100,7 @@ export function buildOpenApiDocument(options: OpenApiOptions): Record<string, un
       { name: 'registry servers', description: 'One registry\'s view (official v0.1 read API under `/{registryName}`; also `/{registryName}/v0`).' },
       { name: 'publish', description: 'Publishing and editing in managed registries.' },
       { name: 'admin', description: 'Registries and their sync status (admins only).' },
+      { name: 'events', description: 'Change events as Server-Sent Events (aggregated and per registry).' },
       { name: 'operations', description: 'Health, readiness, metrics and API documentation.' },
     ],
     paths,

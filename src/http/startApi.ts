@@ -8,7 +8,11 @@ import { AnonymousAuthenticator, type Authenticator } from '../auth/Authenticato
 import { OidcAuthenticator } from '../auth/OidcAuthenticator.js';
 import { ReadModelFollower } from '../catalog/ReadModelFollower.js';
 import { CatalogService } from '../catalog/CatalogService.js';
-import type { CatalogStore } from '../catalog/CatalogStore.js';
+import { ModelChangeFeed } from '../catalog/ChangeFeed.js';
+import { createRedis } from '../redis/createRedis.js';
+import { EventStreams } from '../events/EventStreams.js';
+import { WebhookAdmin } from '../webhooks/WebhookAdmin.js';
+import { CatalogStore } from '../catalog/CatalogStore.js';
 import type { CatalogWriter } from '../catalog/CatalogWriter.js';
 import { CursorCodec } from '../catalog/cursor.js';
 import type { Keys } from '../catalog/keys.js';
@@ -46,6 +50,8 @@ export interface RunningApi {
   server: Server;
   url: string;
   index: ReadModelFollower;
+  /** Ends every event stream cleanly and stops the change waiter (SIGTERM, before draining HTTP). */
+  stopEvents(): void;
 }
 
 /**
@@ -102,6 +108,14 @@ export async function startApi(deps: ApiDeps): Promise<RunningApi> {
   const ui = trail
     ? createConsole({ config, logger, redis, keyBase: keys.base, authenticator, access, trail, queues: [deps.queue.queue], publicUrl: () => publicUrl, env: deps.env })
     : undefined;
+  const feed = new ModelChangeFeed({
+    follower: index,
+    renderer: catalog.renderer,
+    waiterStore: new CatalogStore(createRedis(config.redis, { logger, env: deps.env, use: 'worker', name: 'mcp-registry-gateway:api:events' }), keys),
+    retentionMs: config.events.retention,
+    tombstoneRetentionMs: config.catalog.tombstoneRetention,
+  });
+  const streams = new EventStreams(config.events.maxSubscribers, metrics.registry);
   const app = createApp({
     config,
     logger,
@@ -113,6 +127,8 @@ export async function startApi(deps: ApiDeps): Promise<RunningApi> {
     authenticator,
     metrics,
     ...(ui ? { ui } : {}),
+    events: { feed, streams },
+    webhooks: new WebhookAdmin({ redis, keys, config, feed, connection: deps.queue.queue.opts.connection }),
     ...(authenticator instanceof OidcAuthenticator
       ? { wellKnown: { publicUrl: () => publicUrl, issuers: authenticator.issuers, scopesSupported: config.auth.scopesSupported } }
       : {}),
@@ -127,5 +143,9 @@ export async function startApi(deps: ApiDeps): Promise<RunningApi> {
   const url = config.server.publicUrl ?? `http://${config.server.host === '0.0.0.0' ? 'localhost' : config.server.host}:${port}`;
   publicUrl = url;
   logger.info('gateway listening', { url, registries: registryNames });
-  return { server, url, index };
+  const stopEvents = () => {
+    streams.closeAll();
+    feed.close();
+  };
+  return { server, url, index, stopEvents };
 }

@@ -16,9 +16,9 @@ const defaultText = readFileSync(defaultYaml, 'utf8');
 const cleanEnv: NodeJS.ProcessEnv = {};
 
 /** The upstream `sync` keys, named literally so a schema change shows up here as well. */
-const UPSTREAM_SYNC_KEYS = ['interval', 'fullInterval', 'pageSize', 'timeout', 'maxRequestsPerSecond', 'maxPages', 'maxResponseBytes', 'safetyMargin'];
+const UPSTREAM_SYNC_KEYS = ['interval', 'fullInterval', 'pageSize', 'timeout', 'maxRequestsPerSecond', 'maxPages', 'maxResponseBytes', 'safetyMargin', 'follow'];
 
-const DOCUMENTED_SECTIONS = ['server', 'redis', 'api', 'publish', 'ui', 'logging'] as const;
+const DOCUMENTED_SECTIONS = ['server', 'redis', 'api', 'publish', 'ui', 'events', 'logging'] as const;
 
 /** Dotted paths of every leaf (non-object, or array) under `value`. */
 function leafPaths(value: unknown, prefix: string): string[] {

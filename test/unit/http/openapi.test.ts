@@ -34,6 +34,10 @@ const EXPECTED: Record<string, string[]> = {
   '/metrics': ['get'],
   '/openapi.json': ['get'],
   '/docs': ['get'],
+  '/v0.1/events': ['get'],
+  '/{registryName}/v0.1/events': ['get'],
+  '/v0.1/webhooks': ['get'],
+  '/v0.1/webhooks/{webhookName}/redeliver': ['post'],
 };
 const WELL_KNOWN = '/.well-known/oauth-protected-resource';
 const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
