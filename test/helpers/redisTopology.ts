@@ -126,3 +126,30 @@ export function nodeClient(port: number): Redis {
   c.on('error', () => undefined);
   return c;
 }
+
+/** A redis-server that only speaks TLS, with a throwaway CA (made with the `openssl` binary). */
+export interface TlsRedis {
+  /** `rediss://localhost:port` (the certificate names localhost and 127.0.0.1). */
+  url: string;
+  caFile: string;
+  stop(): Promise<void>;
+}
+
+/** Starts a TLS-only redis-server on a free loopback port. */
+export async function startTlsRedis(): Promise<TlsRedis> {
+  const dir = tempDir();
+  const file = (n: string) => path.join(dir, n);
+  const openssl = (...args: string[]) => run('openssl', args, { cwd: dir, timeout: 30_000 });
+  await openssl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'ca.key', '-out', 'ca.pem', '-days', '1', '-subj', '/CN=gateway-test-ca');
+  await openssl('req', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'server.key', '-out', 'server.csr', '-subj', '/CN=localhost');
+  writeFileSync(file('ext.cnf'), 'subjectAltName=DNS:localhost,IP:127.0.0.1\n');
+  await openssl('x509', '-req', '-in', 'server.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'server.pem', '-days', '1', '-extfile', 'ext.cnf');
+  const port = await freePort();
+  const child = spawn(
+    'redis-server',
+    ['--port', '0', '--tls-port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--tls-cert-file', file('server.pem'), '--tls-key-file', file('server.key'), '--tls-ca-cert-file', file('ca.pem'), '--tls-auth-clients', 'no'],
+    { stdio: 'ignore' },
+  );
+  await eventually(async () => (await run('redis-cli', ['--tls', '--cacert', file('ca.pem'), '-p', String(port), 'PING']).catch(() => ({ stdout: '' }))).stdout.includes('PONG'), 10_000, 'TLS redis up');
+  return { url: `rediss://localhost:${port}`, caFile: file('ca.pem'), stop: () => stopProcess(child) };
+}
