@@ -39,11 +39,9 @@ export interface SyncJobResult {
  */
 export class SyncWorker {
   private readonly worker: Worker<SyncJobData, SyncJobResult>;
-  /** Runs in progress in this process (awaited on shutdown). */
-  private readonly running = new Set<Promise<unknown>>();
 
   constructor(private readonly deps: SyncWorkerDeps) {
-    this.worker = new Worker<SyncJobData, SyncJobResult>(SYNC_QUEUE, (job, token, signal) => this.track(this.process(job, token, signal)), {
+    this.worker = new Worker<SyncJobData, SyncJobResult>(SYNC_QUEUE, (job, token, signal) => this.process(job, token, signal), {
       connection: deps.connection,
       prefix: bullPrefix(deps.prefix),
       concurrency: deps.options.concurrency,
@@ -56,12 +54,6 @@ export class SyncWorker {
     });
     this.worker.on('failed', (job, err) => deps.logger.warn('sync job failed', { registry: job?.data.registry, error: err.message }));
     this.worker.on('error', (err) => deps.logger.warn('sync worker error', { error: err.message }));
-  }
-
-  private track<T>(run: Promise<T>): Promise<T> {
-    this.running.add(run);
-    void run.catch(() => undefined).finally(() => this.running.delete(run));
-    return run;
   }
 
   private async process(job: Job<SyncJobData, SyncJobResult>, jobToken?: string, signal?: AbortSignal): Promise<SyncJobResult> {
@@ -103,8 +95,9 @@ export class SyncWorker {
   }
 
   /**
-   * Cancels in-flight runs, waits (at most `timeoutMs`) until each has recorded its state and
-   * handed its job back, then stops without waiting for BullMQ's blocking poll to time out.
+   * Cancels in-flight runs, stops taking jobs and waits (at most `timeoutMs`) until each run has
+   * recorded its state and handed its job back, then disconnects without waiting for BullMQ's
+   * blocking poll to time out.
    */
   async close(timeoutMs = 10_000): Promise<void> {
     this.worker.cancelAllJobs('the worker is shutting down');
@@ -112,7 +105,7 @@ export class SyncWorker {
     const deadline = new Promise<void>((resolve) => {
       timer = setTimeout(resolve, timeoutMs);
     });
-    await Promise.race([Promise.allSettled(this.running), deadline]);
+    await Promise.race([this.worker.pause(), deadline]);
     clearTimeout(timer);
     await this.worker.close(true);
   }
