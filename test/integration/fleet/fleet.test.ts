@@ -212,7 +212,7 @@ describe('fleet: API replicas and workers as one gateway', { skip: process.env.R
     assert.deepEqual((await queue.getJobSchedulers(0, -1)).map((s) => s.id ?? s.key), ['sync:up']);
   });
 
-  it('Redis frozen (SIGSTOP): every replica answers 503 within the command timeout, never 200 after a hang', async () => {
+  it('Redis frozen (SIGSTOP): every replica answers 503 within the command timeout, never 200 after a hang; then syncs run again', async () => {
     redis.process.kill('SIGSTOP');
     try {
       for (const p of [api1, api2]) {
@@ -228,6 +228,9 @@ describe('fleet: API replicas and workers as one gateway', { skip: process.env.R
       redis.process.kill('SIGCONT');
     }
     for (const p of [api1, api2]) await eventually(async () => (await fetch(`${p.url}/v0.1/servers/com.acme%2Ffleet/versions/latest`)).status === 200, 10_000, 'served after SIGCONT');
+    const t = Date.now();
+    assert.equal((await fetch(`${api2.url}/v0.1/registries/up/sync`, { method: 'POST' })).status, 202);
+    await awaitRunAfter(t, 30_000, 'sync-now after the freeze');
   });
 
   it('SIGTERM of each role exits 0 within server.shutdownTimeout, finishing in-flight requests', async () => {
