@@ -43,8 +43,13 @@ export interface SentinelSetup {
 /** Starts a Sentinel-managed pair: failover after 1 s of silence from the master. */
 export async function startSentinelSetup(masterName = 'gwmaster'): Promise<SentinelSetup> {
   const dir = tempDir();
-  const master = await startRedisServer({ args: ['--repl-diskless-sync-delay', '0'] });
-  const replica = await startRedisServer({ args: ['--replicaof', '127.0.0.1', String(master.port), '--repl-diskless-sync-delay', '0'] });
+  // Each node gets its own directory: a replica writes the RDB it receives to disk.
+  const nodeDir = (name: string) => {
+    mkdirSync(path.join(dir, name), { recursive: true });
+    return path.join(dir, name);
+  };
+  const master = await startRedisServer({ args: ['--dir', nodeDir('master'), '--repl-diskless-sync-delay', '0'] });
+  const replica = await startRedisServer({ args: ['--dir', nodeDir('replica'), '--replicaof', '127.0.0.1', String(master.port), '--repl-diskless-sync-delay', '0'] });
   await eventually(async () => (await redisCli(replica.port, 'INFO', 'replication')).includes('master_link_status:up'), 15_000, 'replica linked');
   const sentinelPorts = [await freePort(), await freePort(), await freePort()];
   const sentinels: ChildProcess[] = [];
