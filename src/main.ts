@@ -150,12 +150,17 @@ export async function startGateway(options: StartOptions): Promise<GatewayHandle
     if (server) {
       const s = server;
       await new Promise<void>((resolve) => {
+        // Keep-alive connections go idle only once their in-flight request is answered: close
+        // them as they do, so a drained server exits at once rather than at the deadline.
+        const idle = setInterval(() => s.closeIdleConnections(), 50);
         const timer = setTimeout(() => {
+          clearInterval(idle);
           s.closeAllConnections();
           resolve();
         }, config.server.shutdownTimeout);
         s.close(() => {
           clearTimeout(timer);
+          clearInterval(idle);
           resolve();
         });
         s.closeIdleConnections();

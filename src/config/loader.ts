@@ -69,6 +69,10 @@ export function parseConfig(raw: unknown, source: string, env: NodeJS.ProcessEnv
       problems.push(`registries[${i}].auth.tokenEnv: environment variable ${registry.auth.tokenEnv} is not set`);
     }
   });
+  if (config.redis.tls?.caFile) {
+    config.redis.tls.caFile = resolveDataPath(config.redis.tls.caFile, baseDir);
+    if (!existsSync(config.redis.tls.caFile)) problems.push(`redis.tls.caFile: file not found: ${config.redis.tls.caFile}`);
+  }
   for (const [where, name] of redisSecretEnvs(config)) {
     if (!env[name]) problems.push(`${where}: environment variable ${name} is not set`);
   }

@@ -94,16 +94,19 @@ export class SyncWorker {
     await this.worker.waitUntilReady();
   }
 
-  /** Cancels in-flight runs and stops, within `timeoutMs`. */
+  /**
+   * Cancels in-flight runs, stops taking jobs and waits (at most `timeoutMs`) until each run has
+   * recorded its state and handed its job back, then disconnects without waiting for BullMQ's
+   * blocking poll to time out.
+   */
   async close(timeoutMs = 10_000): Promise<void> {
     this.worker.cancelAllJobs('the worker is shutting down');
     let timer: NodeJS.Timeout | undefined;
-    const forced = new Promise<void>((resolve) => {
-      timer = setTimeout(() => {
-        void this.worker.close(true).then(resolve, resolve);
-      }, timeoutMs);
+    const deadline = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, timeoutMs);
     });
-    await Promise.race([this.worker.close(), forced]);
+    await Promise.race([this.worker.pause(), deadline]);
     clearTimeout(timer);
+    await this.worker.close(true);
   }
 }

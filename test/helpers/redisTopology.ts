@@ -43,8 +43,13 @@ export interface SentinelSetup {
 /** Starts a Sentinel-managed pair: failover after 1 s of silence from the master. */
 export async function startSentinelSetup(masterName = 'gwmaster'): Promise<SentinelSetup> {
   const dir = tempDir();
-  const master = await startRedisServer({ args: ['--repl-diskless-sync-delay', '0'] });
-  const replica = await startRedisServer({ args: ['--replicaof', '127.0.0.1', String(master.port), '--repl-diskless-sync-delay', '0'] });
+  // Each node gets its own directory: a replica writes the RDB it receives to disk.
+  const nodeDir = (name: string) => {
+    mkdirSync(path.join(dir, name), { recursive: true });
+    return path.join(dir, name);
+  };
+  const master = await startRedisServer({ args: ['--dir', nodeDir('master'), '--repl-diskless-sync-delay', '0'] });
+  const replica = await startRedisServer({ args: ['--dir', nodeDir('replica'), '--replicaof', '127.0.0.1', String(master.port), '--repl-diskless-sync-delay', '0'] });
   await eventually(async () => (await redisCli(replica.port, 'INFO', 'replication')).includes('master_link_status:up'), 15_000, 'replica linked');
   const sentinelPorts = [await freePort(), await freePort(), await freePort()];
   const sentinels: ChildProcess[] = [];
@@ -125,4 +130,31 @@ export function nodeClient(port: number): Redis {
   const c = new Redis(port, '127.0.0.1', { maxRetriesPerRequest: 1, lazyConnect: false });
   c.on('error', () => undefined);
   return c;
+}
+
+/** A redis-server that only speaks TLS, with a throwaway CA (made with the `openssl` binary). */
+export interface TlsRedis {
+  /** `rediss://localhost:port` (the certificate names localhost and 127.0.0.1). */
+  url: string;
+  caFile: string;
+  stop(): Promise<void>;
+}
+
+/** Starts a TLS-only redis-server on a free loopback port. */
+export async function startTlsRedis(): Promise<TlsRedis> {
+  const dir = tempDir();
+  const file = (n: string) => path.join(dir, n);
+  const openssl = (...args: string[]) => run('openssl', args, { cwd: dir, timeout: 30_000 });
+  await openssl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'ca.key', '-out', 'ca.pem', '-days', '1', '-subj', '/CN=gateway-test-ca');
+  await openssl('req', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'server.key', '-out', 'server.csr', '-subj', '/CN=localhost');
+  writeFileSync(file('ext.cnf'), 'subjectAltName=DNS:localhost,IP:127.0.0.1\n');
+  await openssl('x509', '-req', '-in', 'server.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'server.pem', '-days', '1', '-extfile', 'ext.cnf');
+  const port = await freePort();
+  const child = spawn(
+    'redis-server',
+    ['--port', '0', '--tls-port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--tls-cert-file', file('server.pem'), '--tls-key-file', file('server.key'), '--tls-ca-cert-file', file('ca.pem'), '--tls-auth-clients', 'no'],
+    { stdio: 'ignore' },
+  );
+  await eventually(async () => (await run('redis-cli', ['--tls', '--cacert', file('ca.pem'), '-p', String(port), 'PING']).catch(() => ({ stdout: '' }))).stdout.includes('PONG'), 10_000, 'TLS redis up');
+  return { url: `rediss://localhost:${port}`, caFile: file('ca.pem'), stop: () => stopProcess(child) };
 }

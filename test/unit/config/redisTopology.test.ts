@@ -62,6 +62,7 @@ describe('redis topology config (DESIGN §4)', () => {
     assert.deepEqual(problemsOf({ redis: { cluster: { nodes: ['http://a:7000'] } } }), ['redis.cluster.nodes[0]: must be a redis:// or rediss:// URL']);
     assert.deepEqual(problemsOf({ redis: { cluster: { nodes: [] } } }), ['redis.cluster.nodes: at least one node']);
     assert.deepEqual(problemsOf({ redis: { url: 'redis://a:1', tls: {} } }), ['redis.tls: redis.url must use rediss:// for TLS']);
+    assert.deepEqual(problemsOf({ redis: { url: 'rediss://a:1', tls: { caFile: 'missing-ca.pem' } } }), ['redis.tls.caFile: file not found: /x/missing-ca.pem']);
   });
 
   it('reads passwords only from the env vars the config names, and reports unset ones by path', () => {
