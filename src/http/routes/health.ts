@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import type { Redis } from 'ioredis';
 import type { Metrics } from '../../observability/metrics.js';
+import { ServiceUnavailableError } from '../../errors.js';
 import { sendProblem } from '../problem.js';
 
 /** Dependencies of the health routes. */
@@ -41,11 +42,11 @@ export function healthRoutes(deps: HealthRoutesDeps): Router {
   router.get('/readyz', async (_req, res) => {
     res.locals.route = 'readyz';
     if (!(await redisReachable(deps.redis))) {
-      sendProblem(res, 503, 'Not ready: the catalogue store (Redis) is unreachable.');
+      sendProblem(res, new ServiceUnavailableError('Not ready: the catalogue store (Redis) is unreachable.'));
       return;
     }
     if (deps.ready && !deps.ready()) {
-      sendProblem(res, 503, 'Not ready: the catalogue index is still loading.');
+      sendProblem(res, new ServiceUnavailableError('Not ready: the catalogue index is still loading.'));
       return;
     }
     res.json({ status: 'ok' });
