@@ -2,7 +2,7 @@ import type { Server } from 'node:http';
 import type { Redis } from 'ioredis';
 import type { ReadModelFollower } from './catalog/ReadModelFollower.js';
 import type { Authenticator } from './auth/Authenticator.js';
-import type { RunningApi } from './http/startApi.js';
+import type { RunningApi } from './apiRole.js';
 import { CatalogStore } from './catalog/CatalogStore.js';
 import { CatalogWriter } from './catalog/CatalogWriter.js';
 import { Keys } from './catalog/keys.js';
@@ -111,7 +111,7 @@ export async function startGateway(options: StartOptions): Promise<GatewayHandle
   let api: RunningApi | undefined;
   if (role !== 'worker') {
     // Imported on demand: a worker never loads express, auth or the read model.
-    const { startApi } = await import('./http/startApi.js');
+    const { startApi } = await import('./apiRole.js');
     api = await startApi({
       config,
       logger,

@@ -1,7 +1,7 @@
 import type { NextFunction, Request, Response } from 'express';
-import type { AccessPolicy } from '../../access/AccessPolicy.js';
 import type { Authenticator } from '../../auth/Authenticator.js';
 import { challengeAnonymous } from '../authGate.js';
+import type { AccessViews } from '../ports.js';
 import { requestContext } from '../../observability/requestContext.js';
 
 /**
@@ -10,7 +10,7 @@ import { requestContext } from '../../observability/requestContext.js';
  * an anonymous caller that no `$anonymous` rule lets see anything gets a 401 challenge rather than
  * an empty catalogue.
  */
-export function principalMiddleware(authenticator: Authenticator, access: AccessPolicy) {
+export function principalMiddleware(authenticator: Authenticator, access: AccessViews) {
   return async (req: Request, _res: Response, next: NextFunction): Promise<void> => {
     req.principal = await authenticator.authenticate(req.headers);
     authenticator.checkScopes(req.principal, req.method !== 'GET' && req.method !== 'HEAD');

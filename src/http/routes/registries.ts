@@ -1,16 +1,16 @@
 import { Router, type Request } from 'express';
-import type { AccessPolicy, CallerView } from '../../access/AccessPolicy.js';
+import type { CallerView } from '../../access/AccessPolicy.js';
 import type { Authenticator } from '../../auth/Authenticator.js';
 import { ForbiddenError } from '../../errors.js';
 import type { Logger } from '../../observability/logger.js';
-import type { RegistryService } from '../../sync/RegistryService.js';
 import { challengeAnonymous } from '../authGate.js';
+import type { AccessViews, RegistryAdmin } from '../ports.js';
 import { parseBool } from '../query.js';
 
 /** Dependencies of the admin registry routes. */
 export interface RegistryRoutesDeps {
-  registries: RegistryService;
-  access: AccessPolicy;
+  registries: RegistryAdmin;
+  access: AccessViews;
   authenticator: Authenticator;
   logger: Logger;
 }

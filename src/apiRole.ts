@@ -3,25 +3,27 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import type { Server } from 'node:http';
 import type { Redis } from 'ioredis';
-import { AccessPolicy } from '../access/AccessPolicy.js';
-import { AnonymousAuthenticator, type Authenticator } from '../auth/Authenticator.js';
-import { OidcAuthenticator } from '../auth/OidcAuthenticator.js';
-import { ReadModelFollower } from '../catalog/ReadModelFollower.js';
-import { CatalogService } from '../catalog/CatalogService.js';
-import type { CatalogStore } from '../catalog/CatalogStore.js';
-import type { CatalogWriter } from '../catalog/CatalogWriter.js';
-import { CursorCodec } from '../catalog/cursor.js';
-import type { Keys } from '../catalog/keys.js';
-import type { GatewayConfig } from '../config/schema.js';
-import type { Logger } from '../observability/logger.js';
-import { createMetrics } from '../observability/metrics.js';
-import { PublishService } from '../publish/PublishService.js';
-import { ServerSchemaValidator } from '../publish/schemaValidator.js';
-import { RegistryService } from '../sync/RegistryService.js';
-import type { SyncQueue } from '../sync/SyncQueue.js';
-import type { SyncStatusStore } from '../sync/SyncStatusStore.js';
-import { createApp } from './app.js';
-import { createHttpServer } from './httpServer.js';
+import { AccessPolicy } from './access/AccessPolicy.js';
+import { AnonymousAuthenticator, type Authenticator } from './auth/Authenticator.js';
+import { OidcAuthenticator } from './auth/OidcAuthenticator.js';
+import { ReadModelFollower } from './catalog/ReadModelFollower.js';
+import { CatalogService } from './catalog/CatalogService.js';
+import type { CatalogStore } from './catalog/CatalogStore.js';
+import type { CatalogWriter } from './catalog/CatalogWriter.js';
+import { CursorCodec } from './catalog/cursor.js';
+import type { Keys } from './catalog/keys.js';
+import type { GatewayConfig } from './config/schema.js';
+import type { Logger } from './observability/logger.js';
+import { createMetrics } from './observability/metrics.js';
+import { PublishService } from './publish/PublishService.js';
+import { ServerSchemaValidator } from './publish/schemaValidator.js';
+import { RegistryService, type SyncControl } from './sync/RegistryService.js';
+import type { SyncQueue } from './sync/SyncQueue.js';
+import type { SyncStatusStore } from './sync/SyncStatusStore.js';
+import { createApp } from './http/app.js';
+import { createHttpServer } from './http/httpServer.js';
+import { guardedStore } from './catalog/storeUnavailable.js';
+import { redisReachable } from './redis/reachable.js';
 
 /** What the API role needs from the process. */
 export interface ApiDeps {
@@ -68,12 +70,15 @@ async function cursorSecret(redis: Redis, keys: Keys): Promise<Buffer> {
 }
 
 /**
- * The API role: builds the read model from Redis, the authenticator, the services and the express
- * app, and listens. Loaded only by processes that serve HTTP, so workers stay small.
+ * The API half of the composition root (`main.ts` is the rest, and the only caller): builds the
+ * read model from Redis, the authenticator, the services and the express app, and listens. Loaded
+ * on demand by processes that serve HTTP, so workers never load express. Every Redis-facing object
+ * is handed to the services through `guardedStore`, the one place store failures become 503s.
  * @throws when the port is taken.
  */
 export async function startApi(deps: ApiDeps): Promise<RunningApi> {
-  const { config, logger, redis, keys, store } = deps;
+  const { config, logger, redis, keys } = deps;
+  const store = guardedStore(deps.store);
   let publicUrl = config.server.publicUrl ?? `http://localhost:${config.server.port}`;
   const authenticator =
     deps.authenticator ?? (config.auth.mode === 'none' ? new AnonymousAuthenticator() : new OidcAuthenticator(config, () => publicUrl, logger, deps.env));
@@ -85,22 +90,26 @@ export async function startApi(deps: ApiDeps): Promise<RunningApi> {
   collectLoadGarbage();
   const access = new AccessPolicy(config.access, registryNames, config.auth.mode === 'none');
   const catalog = new CatalogService(index, store, new CursorCodec(await cursorSecret(redis, keys)), config.catalog.tombstoneRetention);
-  const registries = new RegistryService(config.registries, deps.status, {
-    trigger: (registry, { full }) => deps.queue.enqueue(registry.name, full),
-    nextRuns: () => deps.queue.nextRuns(),
-  });
+  const registries = new RegistryService(
+    config.registries,
+    guardedStore(deps.status),
+    guardedStore<SyncControl>({
+      trigger: (registry, { full }) => deps.queue.enqueue(registry.name, full),
+      nextRuns: () => deps.queue.nextRuns(),
+    }),
+  );
   const metrics = createMetrics();
   if (authenticator instanceof OidcAuthenticator) authenticator.registerMetrics(metrics.registry);
-  const publisher = new PublishService(config.registries, config.publish, deps.writer, new ServerSchemaValidator(), logger);
+  const publisher = new PublishService(config.registries, config.publish, guardedStore(deps.writer), new ServerSchemaValidator(), logger);
   const app = createApp({
     config,
     logger,
-    redis,
     catalog,
     registries,
     publisher,
     access,
     authenticator,
+    health: { storeReachable: () => redisReachable(redis) },
     metrics,
     ...(authenticator instanceof OidcAuthenticator
       ? { wellKnown: { publicUrl: () => publicUrl, issuers: authenticator.issuers, scopesSupported: config.auth.scopesSupported } }
