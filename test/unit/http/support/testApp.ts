@@ -5,6 +5,7 @@ import { AnonymousAuthenticator, type Authenticator } from '../../../../src/auth
 import { createApp } from '../../../../src/http/app.js';
 import { createHttpServer } from '../../../../src/http/httpServer.js';
 import type { CatalogReads, Publishing, RegistryAdmin } from '../../../../src/http/ports.js';
+import type { WellKnownDeps } from '../../../../src/http/routes/wellKnown.js';
 import { createLogger } from '../../../../src/observability/logger.js';
 import { createMetrics } from '../../../../src/observability/metrics.js';
 import { testConfig } from '../../../helpers/gateway.js';
@@ -44,6 +45,8 @@ export async function startFakeApp(options: {
   catalog?: CatalogReads;
   registries?: RegistryAdmin;
   publisher?: Publishing;
+  /** RFC 9728 metadata inputs (auth on). */
+  wellKnown?: WellKnownDeps;
 } = {}): Promise<FakeApp> {
   const config = testConfig({
     registries: [
@@ -69,6 +72,7 @@ export async function startFakeApp(options: {
     authenticator,
     health,
     metrics: createMetrics(),
+    ...(options.wellKnown ? { wellKnown: options.wellKnown } : {}),
   });
   const server = await new Promise<Server>((resolve) => {
     const s = createHttpServer(app, config.server, createLogger({ silent: true, level: 'error', format: 'json' }));
