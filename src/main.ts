@@ -7,7 +7,7 @@ import { CatalogStore } from './catalog/CatalogStore.js';
 import { CatalogWriter } from './catalog/CatalogWriter.js';
 import { Keys } from './catalog/keys.js';
 import { createRedis, waitForRedis } from './redis/createRedis.js';
-import { describeRedis } from './redis/redisOptions.js';
+import { redisUnreachable } from './redis/redisOptions.js';
 import type { FileRegistryConfig, GatewayConfig, UpstreamRegistryConfig } from './config/schema.js';
 import type { Logger } from './observability/logger.js';
 import { FileRegistrySource } from './sync/FileRegistrySource.js';
@@ -68,7 +68,7 @@ export async function startGateway(options: StartOptions): Promise<GatewayHandle
     await Promise.all([redis, apiRedis].map((c) => waitForRedis(c, options.redisStartupTimeoutMs ?? 30_000)));
   } catch {
     for (const c of new Set([redis, apiRedis])) c.disconnect();
-    throw new Error(`${describeRedis(config.redis)} is unreachable. Start Redis or set REDIS_URL / redis.url (or redis.sentinel / redis.cluster).`);
+    throw redisUnreachable(config.redis);
   }
   const keys = new Keys(config.redis.prefix);
   const store = new CatalogStore(redis, keys);
