@@ -2,12 +2,12 @@ import type { Server } from 'node:http';
 import type { Redis } from 'ioredis';
 import type { ReadModelFollower } from './catalog/ReadModelFollower.js';
 import type { Authenticator } from './auth/Authenticator.js';
-import type { RunningApi } from './http/startApi.js';
+import type { RunningApi } from './apiRole.js';
 import { CatalogStore } from './catalog/CatalogStore.js';
 import { CatalogWriter } from './catalog/CatalogWriter.js';
 import { Keys } from './catalog/keys.js';
 import { createRedis, waitForRedis } from './redis/createRedis.js';
-import { describeRedis } from './redis/redisOptions.js';
+import { redisUnreachable } from './redis/redisOptions.js';
 import type { FileRegistryConfig, GatewayConfig, UpstreamRegistryConfig } from './config/schema.js';
 import type { Logger } from './observability/logger.js';
 import { FileRegistrySource } from './sync/FileRegistrySource.js';
@@ -68,7 +68,7 @@ export async function startGateway(options: StartOptions): Promise<GatewayHandle
     await Promise.all([redis, apiRedis].map((c) => waitForRedis(c, options.redisStartupTimeoutMs ?? 30_000)));
   } catch {
     for (const c of new Set([redis, apiRedis])) c.disconnect();
-    throw new Error(`${describeRedis(config.redis)} is unreachable. Start Redis or set REDIS_URL / redis.url (or redis.sentinel / redis.cluster).`);
+    throw redisUnreachable(config.redis);
   }
   const keys = new Keys(config.redis.prefix);
   const store = new CatalogStore(redis, keys);
@@ -125,7 +125,7 @@ export async function startGateway(options: StartOptions): Promise<GatewayHandle
   let api: RunningApi | undefined;
   if (role !== 'worker') {
     // Imported on demand: a worker never loads express, auth or the read model.
-    const { startApi } = await import('./http/startApi.js');
+    const { startApi } = await import('./apiRole.js');
     api = await startApi({
       config,
       logger,

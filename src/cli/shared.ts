@@ -1,6 +1,6 @@
 import { Keys } from '../catalog/keys.js';
 import { createRedis, waitForRedis } from '../redis/createRedis.js';
-import { describeRedis } from '../redis/redisOptions.js';
+import { redisUnreachable } from '../redis/redisOptions.js';
 import { loadConfig, resolveConfigPath } from '../config/loader.js';
 import type { GatewayConfig } from '../config/schema.js';
 import type { SyncStatus } from '../sync/SyncStatusStore.js';
@@ -16,7 +16,7 @@ export async function withRedis<T>(config: GatewayConfig, fn: (keys: Keys, redis
   redis.on('error', () => undefined);
   try {
     await waitForRedis(redis, 5000).catch(() => {
-      throw new Error(`${describeRedis(config.redis)} is unreachable. Start Redis or set REDIS_URL.`);
+      throw redisUnreachable(config.redis);
     });
     return await fn(new Keys(config.redis.prefix), redis);
   } finally {

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { crossCheck } from './crossChecks.js';
 import { parseDuration } from './duration.js';
 import { webhookChecks } from './webhookChecks.js';
+import { REGISTRY_NAME_PATTERN } from './registryName.js';
 
 /**
  * Words the gateway uses as the first path segment. A registry may not be named after one,
@@ -13,12 +14,12 @@ export const RESERVED_REGISTRY_NAMES: ReadonlySet<string> = new Set([
   'favicon.ico', 'robots.txt', 'ping', 'version', 'x',
 ]);
 
-/** Registry name rule from DESIGN §2. */
-export const REGISTRY_NAME_PATTERN = /^[a-z0-9][a-z0-9-]{0,62}$/;
+/** Registry name rule from DESIGN §2 (defined in `registryName.ts`). */
+export { REGISTRY_NAME_PATTERN };
 
 const registryName = z
   .string()
-  .regex(REGISTRY_NAME_PATTERN, 'must match ^[a-z0-9][a-z0-9-]{0,62}$ (lowercase letters, digits, dashes)')
+  .regex(REGISTRY_NAME_PATTERN, `must match ${REGISTRY_NAME_PATTERN.source} (lowercase letters, digits, dashes)`)
   .refine((n) => !RESERVED_REGISTRY_NAMES.has(n), { error: (issue) => `"${String(issue.input)}" is reserved by the gateway's own routes` });
 
 /** A duration string such as `30s`, `5m`, `1h`, parsed to milliseconds. */

@@ -1,9 +1,6 @@
 import express, { type Express } from 'express';
 import helmet from 'helmet';
-import type { Redis } from 'ioredis';
-import type { AccessPolicy } from '../access/AccessPolicy.js';
 import type { Authenticator } from '../auth/Authenticator.js';
-import type { CatalogService } from '../catalog/CatalogService.js';
 import type { ChangeFeed } from '../catalog/ChangeFeed.js';
 import type { EventStreams } from '../events/EventStreams.js';
 import type { WebhookAdmin } from '../webhooks/WebhookAdmin.js';
@@ -11,8 +8,6 @@ import { GATEWAY_META_KEY } from '../catalog/types.js';
 import type { GatewayConfig } from '../config/schema.js';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
-import type { PublishService } from '../publish/PublishService.js';
-import type { RegistryService } from '../sync/RegistryService.js';
 import type { ConsoleMount } from '../ui/consoleApp.js';
 import { GATEWAY_VERSION } from '../version.js';
 import { errorHandler, notFoundHandler } from './middleware/errorHandler.js';
@@ -20,6 +15,7 @@ import { cors, pathGuards } from './middleware/guards.js';
 import { principalMiddleware } from './middleware/principal.js';
 import { requestContextMiddleware } from './middleware/requestContext.js';
 import { buildOpenApiDocument } from './openapi.js';
+import type { AccessViews, CatalogReads, HealthProbe, Publishing, RegistryAdmin } from './ports.js';
 import { benchStaticRoutes } from './routes/benchStatic.js';
 import { docsRoutes } from './routes/docs.js';
 import { eventRoutes } from './routes/events.js';
@@ -31,19 +27,18 @@ import { serverRoutes } from './routes/servers.js';
 import { wellKnownRoutes, type WellKnownDeps } from './routes/wellKnown.js';
 import './types.js';
 
-/** Everything the HTTP app needs, passed in (no hidden singletons). */
+/** Everything the HTTP app needs, passed in as interfaces (no hidden singletons, no Redis). */
 export interface AppDeps {
   config: GatewayConfig;
   logger: Logger;
-  redis: Redis;
-  catalog: CatalogService;
-  registries: RegistryService;
-  publisher: PublishService;
-  access: AccessPolicy;
+  catalog: CatalogReads;
+  registries: RegistryAdmin;
+  publisher: Publishing;
+  access: AccessViews;
   authenticator: Authenticator;
+  /** `/readyz`: the store answers, and anything else readiness needs (the read model has loaded). */
+  health: HealthProbe;
   metrics?: Metrics;
-  /** Readiness beyond Redis reachability (e.g. the index has loaded). */
-  ready?: () => boolean;
   /** RFC 9728 metadata, when auth is on. */
   wellKnown?: WellKnownDeps;
   /** The operator console (`ui.enabled`), see `createConsole`. */
@@ -75,7 +70,7 @@ export function createApp(deps: AppDeps): Express {
   if (deps.ui) app.use(deps.ui.early);
   app.use(pathGuards);
   app.use(cors);
-  app.use(healthRoutes({ redis: deps.redis, ...(deps.metrics ? { metrics: deps.metrics } : {}), ...(deps.ready ? { ready: deps.ready } : {}) }));
+  app.use(healthRoutes({ health: deps.health, ...(deps.metrics ? { metrics: deps.metrics } : {}) }));
 
   const document = buildOpenApiDocument({
     ...(deps.config.server.publicUrl ? { publicUrl: deps.config.server.publicUrl } : {}),

@@ -1,33 +1,27 @@
 import { createServer, STATUS_CODES, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { GatewayConfig } from '../config/schema.js';
+import { ExpectationFailedError, HeadersTooLargeError, InputError, MethodNotAllowedError, NotFoundError, PayloadTooLargeError, RequestTimeoutError, type DomainError } from '../errors.js';
 import type { Logger } from '../observability/logger.js';
+import { ENDPOINT_NOT_FOUND, problemOf } from './problem.js';
 
-/** Node's parser error codes (llhttp `HPE_*`, plus its own timeouts) and the status they mean. */
-const STATUS_BY_CODE: Record<string, number> = {
-  HPE_HEADER_OVERFLOW: 431,
-  HPE_CHUNK_EXTENSIONS_OVERFLOW: 413,
-  ERR_HTTP_REQUEST_TIMEOUT: 408,
-  ERR_HTTP_HEADERS_TIMEOUT: 408,
+const REQUEST_TIMEOUT_DETAIL = 'The request was not received in time (server.headersTimeout / server.requestTimeout).';
+
+/** Node's parser error codes (llhttp `HPE_*`, plus its own timeouts) and the error they mean. */
+const ERROR_BY_CODE: Record<string, () => DomainError> = {
+  HPE_HEADER_OVERFLOW: () => new HeadersTooLargeError('The request line and headers are too large (server.maxHeaderBytes).'),
+  HPE_CHUNK_EXTENSIONS_OVERFLOW: () => new PayloadTooLargeError('The request body framing is too large.'),
+  ERR_HTTP_REQUEST_TIMEOUT: () => new RequestTimeoutError(REQUEST_TIMEOUT_DETAIL),
+  ERR_HTTP_HEADERS_TIMEOUT: () => new RequestTimeoutError(REQUEST_TIMEOUT_DETAIL),
 };
 
-const DETAIL_BY_STATUS: Record<number, string> = {
-  400: 'The request is not valid HTTP/1.1 (malformed request line, header or body framing).',
-  408: 'The request was not received in time (server.headersTimeout / server.requestTimeout).',
-  413: 'The request body framing is too large.',
-  431: 'The request line and headers are too large (server.maxHeaderBytes).',
-};
-
-/** An RFC 9457 body, as `sendProblem` writes it, for responses written below express. */
-function rawProblem(status: number, detail: string): string {
-  return JSON.stringify({ title: STATUS_CODES[status] ?? 'Error', status, detail });
-}
+const MALFORMED_DETAIL = 'The request is not valid HTTP/1.1 (malformed request line, header or body framing).';
 
 /** Writes a complete problem+json response straight to a socket and closes it. */
-function writeToSocket(socket: Duplex, status: number, detail: string): void {
-  const body = rawProblem(status, detail);
+function writeToSocket(socket: Duplex, error: DomainError): void {
+  const body = JSON.stringify(problemOf(error));
   socket.end(
-    `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Error'}\r\n` +
+    `HTTP/1.1 ${error.status} ${STATUS_CODES[error.status] ?? 'Error'}\r\n` +
       'Content-Type: application/problem+json; charset=utf-8\r\n' +
       `Content-Length: ${Buffer.byteLength(body)}\r\n` +
       'Connection: close\r\n\r\n' +
@@ -35,9 +29,9 @@ function writeToSocket(socket: Duplex, status: number, detail: string): void {
   );
 }
 
-function writeToResponse(res: ServerResponse, status: number, detail: string): void {
-  const body = rawProblem(status, detail);
-  res.writeHead(status, { 'Content-Type': 'application/problem+json; charset=utf-8', 'Content-Length': Buffer.byteLength(body), Connection: 'close' });
+function writeToResponse(res: ServerResponse, error: DomainError): void {
+  const body = JSON.stringify(problemOf(error));
+  res.writeHead(error.status, { 'Content-Type': 'application/problem+json; charset=utf-8', 'Content-Length': Buffer.byteLength(body), Connection: 'close' });
   res.end(body);
 }
 
@@ -69,14 +63,14 @@ export function createHttpServer(app: AppListener, server: GatewayConfig['server
     },
     (req, res) => {
       if (req.httpVersion === '1.1' && req.headers.host === undefined) {
-        writeToResponse(res, 400, 'An HTTP/1.1 request must send a Host header.');
+        writeToResponse(res, new InputError('An HTTP/1.1 request must send a Host header.'));
         return;
       }
       // Express falls back to an HTML page when its router cannot parse the target (`http://[::1/`).
       app(req, res, () => {
         if (res.headersSent) res.destroy();
-        else if (req.url?.startsWith('/')) writeToResponse(res, 404, 'Endpoint not found. See /docs for the API documentation.');
-        else writeToResponse(res, 400, 'The request target is not a valid URL.');
+        else if (req.url?.startsWith('/')) writeToResponse(res, new NotFoundError(ENDPOINT_NOT_FOUND));
+        else writeToResponse(res, new InputError('The request target is not a valid URL.'));
       });
     },
   );
@@ -87,15 +81,15 @@ export function createHttpServer(app: AppListener, server: GatewayConfig['server
       socket.destroy();
       return;
     }
-    const status = STATUS_BY_CODE[err.code ?? ''] ?? 400;
-    logger.debug('request rejected by the HTTP parser', { code: err.code, status });
-    writeToSocket(socket, status, DETAIL_BY_STATUS[status] as string);
+    const error = ERROR_BY_CODE[err.code ?? '']?.() ?? new InputError(MALFORMED_DETAIL);
+    logger.debug('request rejected by the HTTP parser', { code: err.code, status: error.status });
+    writeToSocket(socket, error);
   });
   s.on('checkExpectation', (_req: IncomingMessage, res: ServerResponse) => {
-    writeToResponse(res, 417, 'Only "Expect: 100-continue" is supported.');
+    writeToResponse(res, new ExpectationFailedError('Only "Expect: 100-continue" is supported.'));
   });
   s.on('connect', (_req: IncomingMessage, socket: Duplex) => {
-    writeToSocket(socket, 405, 'CONNECT is not supported: this is not a proxy.');
+    writeToSocket(socket, new MethodNotAllowedError('CONNECT is not supported: this is not a proxy.'));
   });
   return s;
 }

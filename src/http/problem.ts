@@ -1,19 +1,31 @@
 import { STATUS_CODES } from 'node:http';
 import type { Response } from 'express';
-import type { ErrorDetail } from '../errors.js';
+import type { DomainError, ErrorDetail } from '../errors.js';
 
-/** RFC 9457 problem details body, in the official registry's (huma) shape. */
+/** The detail of every "no such route" 404. */
+export const ENDPOINT_NOT_FOUND = 'Endpoint not found. See /docs for the API documentation.';
+
+/**
+ * RFC 9457 problem details body, in the official registry's (huma) shape plus the error's stable
+ * `code` (clients key on it, not on `detail`).
+ */
 export interface Problem {
   title: string;
   status: number;
   detail: string;
+  code: string;
   errors?: ErrorDetail[];
 }
 
-/** Writes an `application/problem+json` response. */
-export function sendProblem(res: Response, status: number, detail: string, errors?: ErrorDetail[], headers?: Record<string, string>): void {
-  const body: Problem = { title: STATUS_CODES[status] ?? 'Error', status, detail };
-  if (errors && errors.length > 0) body.errors = errors;
-  if (headers) for (const [k, v] of Object.entries(headers)) res.setHeader(k, v);
-  res.status(status).type('application/problem+json').send(JSON.stringify(body));
+/** The problem body of a domain error. */
+export function problemOf(error: DomainError): Problem {
+  const body: Problem = { title: STATUS_CODES[error.status] ?? 'Error', status: error.status, detail: error.message, code: error.code };
+  if (error.errors && error.errors.length > 0) body.errors = error.errors;
+  return body;
+}
+
+/** Writes a domain error as an `application/problem+json` response, with its headers. */
+export function sendProblem(res: Response, error: DomainError): void {
+  if (error.headers) for (const [k, v] of Object.entries(error.headers)) res.setHeader(k, v);
+  res.status(error.status).type('application/problem+json').send(JSON.stringify(problemOf(error)));
 }

@@ -3,7 +3,6 @@ import type { Principal } from '../access/principal.js';
 import { NOW } from '../catalog/clock.js';
 import type { CatalogWriter } from '../catalog/CatalogWriter.js';
 import { mergeName, reflagLatest, type NameMerge } from '../catalog/merge.js';
-import { guardStore } from '../catalog/storeUnavailable.js';
 import type { ServerJson, ServerStatus, VersionRecord } from '../catalog/types.js';
 import type { GatewayConfig, RegistryConfig } from '../config/schema.js';
 import { ConflictError, ForbiddenError, InputError, MethodNotAllowedError, NotFoundError, NotImplementedError, ValidationError } from '../errors.js';
@@ -131,15 +130,13 @@ export class PublishService {
     const server = this.validate(body);
     this.authorize(writer, registry, server.name);
     const now = NOW;
-    await guardStore(() =>
-      this.writer.update(registry, server.name, (records) => {
-        if (records.some((r) => r.version === server.version)) {
-          throw new ConflictError(`Version ${server.version} of ${server.name} already exists in "${registry}": published versions are immutable. Publish a new version, or edit it with PUT.`);
-        }
-        if (records.length >= MAX_VERSIONS_PER_SERVER) throw new InputError(`${server.name} already has ${MAX_VERSIONS_PER_SERVER} versions, the most a server may have.`);
-        return mergeName(records, [{ server, official: { publishedAt: now, status: 'active' } }], 'upsert', now);
-      }),
-    );
+    await this.writer.update(registry, server.name, (records) => {
+      if (records.some((r) => r.version === server.version)) {
+        throw new ConflictError(`Version ${server.version} of ${server.name} already exists in "${registry}": published versions are immutable. Publish a new version, or edit it with PUT.`);
+      }
+      if (records.length >= MAX_VERSIONS_PER_SERVER) throw new InputError(`${server.name} already has ${MAX_VERSIONS_PER_SERVER} versions, the most a server may have.`);
+      return mergeName(records, [{ server, official: { publishedAt: now, status: 'active' } }], 'upsert', now);
+    });
     this.audit(writer, 'publish', registry, server.name, server.version);
     return { name: server.name, version: server.version };
   }
@@ -155,14 +152,12 @@ export class PublishService {
     }
     this.authorize(writer, registry, name);
     const now = NOW;
-    await guardStore(() =>
-      this.writer.update(registry, name, (records) => {
-        const current = records.find((r) => r.version === version);
-        if (!current || current.status === 'deleted') throw new NotFoundError(SERVER_NOT_FOUND);
-        const merge = mergeName(records, [{ server, official: { publishedAt: current.publishedAt, status: current.status, statusChangedAt: current.statusChangedAt, ...(current.statusMessage ? { statusMessage: current.statusMessage } : {}) } }], 'upsert', now);
-        return merge;
-      }),
-    );
+    await this.writer.update(registry, name, (records) => {
+      const current = records.find((r) => r.version === version);
+      if (!current || current.status === 'deleted') throw new NotFoundError(SERVER_NOT_FOUND);
+      const merge = mergeName(records, [{ server, official: { publishedAt: current.publishedAt, status: current.status, statusChangedAt: current.statusChangedAt, ...(current.statusMessage ? { statusMessage: current.statusMessage } : {}) } }], 'upsert', now);
+      return merge;
+    });
     this.audit(writer, 'edit', registry, name, version);
   }
 
@@ -175,16 +170,14 @@ export class PublishService {
     this.authorize(writer, registry, name);
     const now = NOW;
     let touched: string[] = [];
-    await guardStore(() =>
-      this.writer.update(registry, name, (records) => {
-        const targets = version === undefined ? records : records.filter((r) => r.version === version);
-        if (targets.length === 0) throw new NotFoundError(SERVER_NOT_FOUND);
-        const changing = targets.filter((r) => r.status !== change.status || (r.statusMessage ?? undefined) !== (change.statusMessage ?? undefined));
-        if (changing.length === 0) throw new InputError('No changes to apply: the status and message are already set.');
-        touched = changing.map((r) => r.version);
-        return restatus(records, new Set(touched), change, now);
-      }),
-    );
+    await this.writer.update(registry, name, (records) => {
+      const targets = version === undefined ? records : records.filter((r) => r.version === version);
+      if (targets.length === 0) throw new NotFoundError(SERVER_NOT_FOUND);
+      const changing = targets.filter((r) => r.status !== change.status || (r.statusMessage ?? undefined) !== (change.statusMessage ?? undefined));
+      if (changing.length === 0) throw new InputError('No changes to apply: the status and message are already set.');
+      touched = changing.map((r) => r.version);
+      return restatus(records, new Set(touched), change, now);
+    });
     this.audit(writer, 'status', registry, name, version ?? '*', { status: change.status, versions: touched.length });
     return touched;
   }
@@ -193,13 +186,11 @@ export class PublishService {
   async delete(writer: Writer, registry: string, name: string, version: string): Promise<void> {
     this.authorize(writer, registry, name);
     const now = NOW;
-    await guardStore(() =>
-      this.writer.update(registry, name, (records) => {
-        const target = records.find((r) => r.version === version);
-        if (!target || target.status === 'deleted') throw new NotFoundError(SERVER_NOT_FOUND);
-        return restatus(records, new Set([version]), { status: 'deleted' }, now);
-      }),
-    );
+    await this.writer.update(registry, name, (records) => {
+      const target = records.find((r) => r.version === version);
+      if (!target || target.status === 'deleted') throw new NotFoundError(SERVER_NOT_FOUND);
+      return restatus(records, new Set([version]), { status: 'deleted' }, now);
+    });
     this.audit(writer, 'delete', registry, name, version);
   }
 

@@ -3,6 +3,7 @@ import type { ConnectionOptions as TlsOptions } from 'node:tls';
 import type { ClusterNode, ClusterOptions, RedisOptions } from 'ioredis';
 import type { GatewayConfig } from '../config/schema.js';
 import { redactUrl } from '../observability/redact.js';
+import { ServiceUnavailableError } from '../errors.js';
 
 /** The `redis` block of the configuration. */
 export type RedisConfig = GatewayConfig['redis'];
@@ -109,4 +110,12 @@ export function describeRedis(config: RedisConfig): string {
   if (config.cluster) return `Redis Cluster ${config.cluster.nodes.map((u) => redactUrl(u)).join(', ')}`;
   if (config.sentinel) return `Redis Sentinel master "${config.sentinel.masterName}" via ${config.sentinel.nodes.join(', ')}`;
   return `Redis at ${redactUrl(config.url ?? DEFAULT_REDIS_URL)}`;
+}
+
+/**
+ * The start-up failure when Redis stays unreachable: names the topology (credentials redacted) and
+ * what to do about it.
+ */
+export function redisUnreachable(config: RedisConfig): ServiceUnavailableError {
+  return new ServiceUnavailableError(`${describeRedis(config)} is unreachable. Start Redis or set REDIS_URL / redis.url (or redis.sentinel / redis.cluster).`);
 }

@@ -20,10 +20,11 @@ export interface PageQuery {
 }
 
 /** The upstream refused `updated_since` (400/422): the caller should fall back to full syncs. */
-export class UpdatedSinceRejected extends Error {
-  constructor(readonly status: number) {
-    super(`upstream rejected updated_since (HTTP ${status})`);
-    this.name = 'UpdatedSinceRejected';
+export class UpdatedSinceRejected extends UpstreamError {
+  override readonly code: string = 'UPSTREAM_UPDATED_SINCE_REJECTED';
+  /** @param upstreamStatus the upstream's HTTP status (400 or 422). */
+  constructor(readonly upstreamStatus: number) {
+    super(`upstream rejected updated_since (HTTP ${upstreamStatus})`);
   }
 }
 

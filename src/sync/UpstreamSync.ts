@@ -108,7 +108,7 @@ export class UpstreamSync {
         walk = await this.walk(mode, watermark, startedAt, options);
       } catch (err) {
         if (!(err instanceof UpdatedSinceRejected)) throw err;
-        logger.warn('upstream rejects updated_since; falling back to full syncs', { registry: name, status: err.status });
+        logger.warn('upstream rejects updated_since; falling back to full syncs', { registry: name, status: err.upstreamStatus });
         await status.update(name, { updatedSinceSupported: false, updatedSinceRejectedAt: new Date().toISOString() });
         mode = 'full';
         walk = await this.walk(mode, undefined, startedAt, options);

@@ -1,7 +1,8 @@
 import type { NextFunction, Request, Response } from 'express';
-import { DomainError } from '../../errors.js';
+import { REGISTRY_NAME_BODY } from '../../config/registryName.js';
+import { DomainError, InputError, InternalError, NotFoundError, PayloadTooLargeError, RequestError } from '../../errors.js';
 import type { Logger } from '../../observability/logger.js';
-import { sendProblem } from '../problem.js';
+import { ENDPOINT_NOT_FOUND, sendProblem } from '../problem.js';
 
 interface HttpishError {
   status?: number;
@@ -10,9 +11,29 @@ interface HttpishError {
   expose?: boolean;
 }
 
+/** Paths under the API's versioned prefixes, aggregated or per registry. */
+const VERSIONED_PATH = new RegExp(`^/(?:${REGISTRY_NAME_BODY}/)?v0(?:\\.1)?(?:/|$)`);
+
 /**
- * The one place errors become HTTP: domain errors map to their status and detail; body-parser and
- * URI decoding errors become 4xx; anything else is a 500 whose body names only the request id.
+ * Turns what a library threw (body-parser, router, URI decoding) into the domain error it means;
+ * anything else is a bug, a 500 whose detail names only the request id.
+ */
+function toDomainError(err: unknown, requestId: string): DomainError {
+  if (err instanceof DomainError) return err;
+  const e = err as HttpishError & Error;
+  if (e instanceof URIError) return new InputError('The request path contains malformed percent-encoding.');
+  const status = e?.status ?? e?.statusCode;
+  if (typeof status === 'number' && status >= 400 && status < 500) {
+    if (e.type === 'entity.too.large') return new PayloadTooLargeError('The request body is too large.');
+    if (e.type === 'entity.parse.failed') return new InputError('The request body is not valid JSON.');
+    return new RequestError(status, e.expose && e.message ? e.message : 'The request could not be processed.');
+  }
+  return new InternalError(`Internal server error. Quote request id ${requestId} when reporting this.`, { cause: err });
+}
+
+/**
+ * The one place errors become HTTP: every error becomes a domain error (see `toDomainError`) and is
+ * written as problem+json carrying its stable `code`.
  */
 export function errorHandler(logger: Logger) {
   return (err: unknown, req: Request, res: Response, _next: NextFunction): void => {
@@ -20,38 +41,20 @@ export function errorHandler(logger: Logger) {
       res.destroy();
       return;
     }
-    if (err instanceof DomainError) {
-      if (err.status >= 500) logger.warn('request failed', { code: err.code, error: err.message, cause: (err.cause as Error | undefined)?.message });
-      sendProblem(res, err.status, err.message, err.errors, err.headers);
-      return;
+    const error = toDomainError(err, req.id);
+    if (error instanceof InternalError) {
+      const e = err as Error | undefined;
+      logger.error('unhandled error', { error: e?.message, stack: e?.stack, path: req.path });
+    } else if (error.status >= 500) {
+      logger.warn('request failed', { code: error.code, error: error.message, cause: (error.cause as Error | undefined)?.message });
     }
-    const e = err as HttpishError & Error;
-    const status = e.status ?? e.statusCode;
-    if (e instanceof URIError) {
-      sendProblem(res, 400, 'The request path contains malformed percent-encoding.');
-      return;
-    }
-    if (typeof status === 'number' && status >= 400 && status < 500) {
-      const detail =
-        e.type === 'entity.too.large'
-          ? 'The request body is too large.'
-          : e.type === 'entity.parse.failed'
-            ? 'The request body is not valid JSON.'
-            : e.expose && e.message
-              ? e.message
-              : 'The request could not be processed.';
-      sendProblem(res, status, detail);
-      return;
-    }
-    logger.error('unhandled error', { error: e?.message, stack: e?.stack, path: req.path });
-    sendProblem(res, 500, `Internal server error. Quote request id ${req.id} when reporting this.`);
+    sendProblem(res, error);
   };
 }
 
 /** Final handler: no route matched. */
 export function notFoundHandler(req: Request, res: Response): void {
   res.locals.route = 'unmatched';
-  const versioned = /^\/(?:[a-z0-9][a-z0-9-]{0,62}\/)?v0(?:\.1)?(?:\/|$)/.test(req.path);
-  const hint = versioned ? '' : " Did you mean '/v0.1/servers'?";
-  sendProblem(res, 404, `Endpoint not found. See /docs for the API documentation.${hint}`);
+  const hint = VERSIONED_PATH.test(req.path) ? '' : " Did you mean '/v0.1/servers'?";
+  sendProblem(res, new NotFoundError(`${ENDPOINT_NOT_FOUND}${hint}`));
 }

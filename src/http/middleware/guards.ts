@@ -1,5 +1,6 @@
 import type { NextFunction, Request, Response } from 'express';
-import { sendProblem } from '../problem.js';
+import { InputError, NotFoundError } from '../../errors.js';
+import { ENDPOINT_NOT_FOUND, sendProblem } from '../problem.js';
 
 /**
  * Path hygiene shared with the official registry: a NUL byte (raw or `%00`) in the path or query
@@ -9,7 +10,7 @@ import { sendProblem } from '../problem.js';
 export function pathGuards(req: Request, res: Response, next: NextFunction): void {
   const url = req.originalUrl;
   if (url.includes('\u0000') || /%00/i.test(url)) {
-    sendProblem(res, 400, 'The request URL contains a NUL byte.');
+    sendProblem(res, new InputError('The request URL contains a NUL byte.'));
     return;
   }
   const q = url.indexOf('?');
@@ -18,7 +19,7 @@ export function pathGuards(req: Request, res: Response, next: NextFunction): voi
     const target = pathname.replace(/\/+$/, '') || '/';
     // `//host` and `/\host` name another host (as would an absolute-form target): never redirect there.
     if (!target.startsWith('/') || /^\/[/\\]/.test(target)) {
-      sendProblem(res, 404, 'Endpoint not found. See /docs for the API documentation.');
+      sendProblem(res, new NotFoundError(ENDPOINT_NOT_FOUND));
       return;
     }
     res.redirect(308, target + (q === -1 ? '' : url.slice(q)));

@@ -197,11 +197,17 @@ export function catalogSchemas(ctx: OpenApiContext): Json {
     Problem: {
       type: 'object',
       description: 'RFC 9457 problem details, in the official registry\'s (huma) shape. Bodies never carry stack traces or internals.',
-      required: ['title', 'status', 'detail'],
+      required: ['title', 'status', 'detail', 'code'],
       properties: {
         title: { type: 'string', description: 'The HTTP reason phrase.', example: 'Bad Request' },
         status: { type: 'integer', minimum: 400, maximum: 599, example: 400 },
         detail: { type: 'string', description: 'What went wrong, and what to do about it.' },
+        code: {
+          type: 'string',
+          pattern: '^[A-Z][A-Z0-9_]*$',
+          description: 'Stable machine-readable error code (`NOT_FOUND`, `VALIDATION_ERROR`, `CATALOG_WRITE_CONTENDED`, ...; the README lists them). Clients should key on it rather than on `detail`, whose wording may change.',
+          example: 'INPUT_ERROR',
+        },
         errors: {
           type: 'array',
           description: 'Field-level problems, when there are any.',

@@ -44,6 +44,12 @@ export function readOperations(ctx: OpenApiContext, perRegistry: boolean): ReadO
   const idPrefix = perRegistry ? 'registry' : '';
   const id = (base: string) => (perRegistry ? `${idPrefix}${base[0]?.toUpperCase()}${base.slice(1)}` : base);
   const notFound = perRegistry ? [404] : [];
+  // Conditional reads (DESIGN §2): every read carries an entity tag and answers If-None-Match.
+  const etag = { headers: { ETag: { description: 'Entity tag of this answer, for `If-None-Match`.', schema: { type: 'string' } } } };
+  const conditional = (success: Json): Json => ({
+    ...success,
+    '304': { description: 'Not Modified: `If-None-Match` holds the current entity tag. No body.', ...etag },
+  });
   return {
     list: {
       get: op({
@@ -59,7 +65,7 @@ export function readOperations(ctx: OpenApiContext, perRegistry: boolean): ReadO
           'a parameter given more than once is a 422.',
         parameters: readParams(perRegistry, 'Cursor', 'Limit', 'Search', 'UpdatedSince', 'VersionFilter', 'IncludeDeleted'),
         responses: responses(
-          { '200': json('A page of server versions.', schemaRef('ServerList')) },
+          conditional({ '200': json('A page of server versions.', schemaRef('ServerList'), etag) }),
           [400, 422, 503, ...notFound],
         ),
       }),
@@ -74,7 +80,7 @@ export function readOperations(ctx: OpenApiContext, perRegistry: boolean): ReadO
           'Every visible version of the server, newest `publishedAt` first, in the list envelope (no `nextCursor`: the list is not paged). ' +
           '404 when the caller can see no version of the name (a name that exists but is invisible is indistinguishable from a missing one).',
         parameters: readParams(perRegistry, 'ServerName', 'IncludeDeletedDetail'),
-        responses: responses({ '200': json('All visible versions of the server.', schemaRef('ServerList')) }, [400, 404, 422, 503]),
+        responses: responses(conditional({ '200': json('All visible versions of the server.', schemaRef('ServerList'), etag) }), [400, 404, 422, 503]),
       }),
     },
     version: {
@@ -87,7 +93,7 @@ export function readOperations(ctx: OpenApiContext, perRegistry: boolean): ReadO
           'A bare `{server, _meta}` (no envelope). `{version}` may be `latest`: the version whose `isLatest` is true (semver precedence; ' +
           'non-semver versions by `publishedAt`; deleted versions never win unless every version is deleted).',
         parameters: readParams(perRegistry, 'ServerName', 'Version', 'IncludeDeletedDetail'),
-        responses: responses({ '200': json('The server version.', schemaRef('ServerResponse')) }, [400, 404, 422, 503]),
+        responses: responses(conditional({ '200': json('The server version.', schemaRef('ServerResponse'), etag) }), [400, 404, 422, 503]),
       }),
     },
   };

@@ -3,6 +3,8 @@
  * response builders, shared constants, and the per-document {@link OpenApiContext}.
  */
 
+import { REGISTRY_NAME_PATTERN as REGISTRY_NAME_RULE } from '../../config/registryName.js';
+
 /** A plain JSON object, as every fragment of the document is. */
 export type Json = Record<string, unknown>;
 
@@ -10,7 +12,7 @@ export type Json = Record<string, unknown>;
 export const PROBLEM_JSON = 'application/problem+json';
 
 /** The pattern a registry name must match (path parameter and `Registry.name`). */
-export const REGISTRY_NAME_PATTERN = '^[a-z0-9][a-z0-9-]{0,62}$';
+export const REGISTRY_NAME_PATTERN = REGISTRY_NAME_RULE.source;
 
 /**
  * A `$ref` to a component.

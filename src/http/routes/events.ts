@@ -1,7 +1,5 @@
 import { Router, type Request } from 'express';
-import type { AccessPolicy } from '../../access/AccessPolicy.js';
 import { decodePosition, type ChangeFeed, type FeedPosition } from '../../catalog/ChangeFeed.js';
-import type { CatalogService } from '../../catalog/CatalogService.js';
 import { guardStore } from '../../catalog/storeUnavailable.js';
 import type { GatewayConfig } from '../../config/schema.js';
 import type { EventStreams } from '../../events/EventStreams.js';
@@ -9,13 +7,14 @@ import { pumpEvents } from '../../events/pumpEvents.js';
 import { retryFrame } from '../../events/sseFrames.js';
 import type { Logger } from '../../observability/logger.js';
 import { parseTimestamp } from '../query.js';
+import type { AccessViews, CatalogReads } from '../ports.js';
 
 /** Dependencies of the change-event routes. */
 export interface EventRoutesDeps {
   feed: ChangeFeed;
   streams: EventStreams;
-  catalog: CatalogService;
-  access: AccessPolicy;
+  catalog: Pick<CatalogReads, 'scopeFor'>;
+  access: AccessViews;
   events: GatewayConfig['events'];
   logger: Logger;
 }

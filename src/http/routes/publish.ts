@@ -1,18 +1,18 @@
 import express, { Router, type NextFunction, type Request, type Response } from 'express';
 import { z } from 'zod';
-import type { AccessPolicy } from '../../access/AccessPolicy.js';
 import type { Authenticator } from '../../auth/Authenticator.js';
-import type { CatalogService } from '../../catalog/CatalogService.js';
 import type { GatewayConfig } from '../../config/schema.js';
 import { InputError, MethodNotAllowedError, PayloadTooLargeError, UnsupportedMediaTypeError, ValidationError } from '../../errors.js';
-import type { PublishService, Writer } from '../../publish/PublishService.js';
+import type { Writer } from '../../publish/PublishService.js';
+import { challengeAnonymous } from '../authGate.js';
+import type { AccessViews, CatalogReads, Publishing } from '../ports.js';
 import { parseServerPath } from '../serverPath.js';
 
 /** Dependencies of the write routes. */
 export interface PublishRoutesDeps {
-  publisher: PublishService;
-  catalog: CatalogService;
-  access: AccessPolicy;
+  publisher: Publishing;
+  catalog: Pick<CatalogReads, 'getStored'>;
+  access: AccessViews;
   authenticator: Authenticator;
   publish: GatewayConfig['publish'];
 }
@@ -49,9 +49,7 @@ export function publishRoutes(deps: PublishRoutesDeps): Router {
     new Promise<void>((resolve, reject) => body(req, res, (err?: unknown) => (err ? reject(err) : resolve())));
 
   const writer = (req: Request): Writer => {
-    if (deps.authenticator.enabled && req.principal.anonymous) {
-      throw deps.authenticator.missingCredentials('Publishing requires authentication: send an OAuth bearer token.');
-    }
+    challengeAnonymous(deps.authenticator, req.principal, 'Publishing requires authentication: send an OAuth bearer token.');
     return { principal: req.principal, view: deps.access.viewFor(req.principal), authEnabled: deps.authenticator.enabled };
   };
 

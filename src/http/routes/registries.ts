@@ -1,16 +1,16 @@
 import { Router, type Request } from 'express';
-import type { AccessPolicy, CallerView } from '../../access/AccessPolicy.js';
+import type { CallerView } from '../../access/AccessPolicy.js';
 import type { Authenticator } from '../../auth/Authenticator.js';
-import { guardStore } from '../../catalog/storeUnavailable.js';
 import { ForbiddenError } from '../../errors.js';
 import type { Logger } from '../../observability/logger.js';
-import type { RegistryService } from '../../sync/RegistryService.js';
+import { challengeAnonymous } from '../authGate.js';
+import type { AccessViews, RegistryAdmin } from '../ports.js';
 import { parseBool } from '../query.js';
 
 /** Dependencies of the admin registry routes. */
 export interface RegistryRoutesDeps {
-  registries: RegistryService;
-  access: AccessPolicy;
+  registries: RegistryAdmin;
+  access: AccessViews;
   authenticator: Authenticator;
   logger: Logger;
 }
@@ -27,9 +27,7 @@ export function registryRoutes(deps: RegistryRoutesDeps): Router {
     const view = deps.access.viewFor(req.principal);
     if (!view.admin) {
       deps.logger.warn('audit', { action, outcome: 'denied', subject: req.principal.subject ?? '(anonymous)' });
-      if (req.principal.anonymous && deps.authenticator.enabled) {
-        throw deps.authenticator.missingCredentials('Registry administration requires authentication: send an OAuth bearer token.');
-      }
+      challengeAnonymous(deps.authenticator, req.principal, 'Registry administration requires authentication: send an OAuth bearer token.');
       throw new ForbiddenError('Registry administration requires membership in one of the groups listed in access.admins.');
     }
     return view;
@@ -38,13 +36,13 @@ export function registryRoutes(deps: RegistryRoutesDeps): Router {
   router.get('/registries', async (req, res) => {
     res.locals.route = 'registries.list';
     const view = adminView(req, 'registries.list');
-    res.json({ registries: await guardStore(() => deps.registries.list(view)) });
+    res.json({ registries: await deps.registries.list(view) });
   });
 
   router.get('/registries/:registryName', async (req, res) => {
     res.locals.route = 'registries.get';
     const view = adminView(req, 'registries.get');
-    res.json(await guardStore(() => deps.registries.get(view, req.params.registryName)));
+    res.json(await deps.registries.get(view, req.params.registryName));
   });
 
   router.post('/registries/:registryName/sync', async (req, res) => {
@@ -52,7 +50,7 @@ export function registryRoutes(deps: RegistryRoutesDeps): Router {
     const view = adminView(req, 'registries.sync');
     const full = parseBool(req.query as Record<string, unknown>, 'full', false);
     const name = req.params.registryName;
-    const summary = await guardStore(() => deps.registries.requestSync(view, name, full));
+    const summary = await deps.registries.requestSync(view, name, full);
     deps.logger.info('audit', { action: 'registries.sync', registry: name, full, outcome: 'accepted', subject: req.principal.subject ?? '(anonymous)' });
     res.status(202).json({ accepted: true, registry: name, full, syncStatus: summary.syncStatus });
   });

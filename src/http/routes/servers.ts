@@ -1,14 +1,14 @@
 import { Router, type Request, type Response } from 'express';
-import type { AccessPolicy } from '../../access/AccessPolicy.js';
-import type { CatalogService, Reply } from '../../catalog/CatalogService.js';
+import type { Reply } from '../../catalog/CatalogService.js';
 import type { GatewayConfig } from '../../config/schema.js';
+import type { AccessViews, CatalogReads } from '../ports.js';
 import { parseBool, parseListQuery } from '../query.js';
 import { parseServerPath } from '../serverPath.js';
 
 /** Dependencies of the read routes. */
 export interface ServerRoutesDeps {
-  catalog: CatalogService;
-  access: AccessPolicy;
+  catalog: CatalogReads;
+  access: AccessViews;
   api: GatewayConfig['api'];
   /** Responses depend on the caller's token (auth on): private caching, varying by credentials. */
   perCaller: boolean;

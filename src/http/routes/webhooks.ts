@@ -1,6 +1,5 @@
 import express, { Router, type Request } from 'express';
 import { z } from 'zod';
-import type { AccessPolicy } from '../../access/AccessPolicy.js';
 import type { Authenticator } from '../../auth/Authenticator.js';
 import { decodePosition } from '../../catalog/ChangeFeed.js';
 import { guardStore } from '../../catalog/storeUnavailable.js';
@@ -8,11 +7,12 @@ import { ForbiddenError, ValidationError } from '../../errors.js';
 import type { Logger } from '../../observability/logger.js';
 import type { WebhookAdmin } from '../../webhooks/WebhookAdmin.js';
 import { parseTimestamp } from '../query.js';
+import type { AccessViews } from '../ports.js';
 
 /** Dependencies of the webhook admin routes. */
 export interface WebhookRoutesDeps {
   admin: WebhookAdmin;
-  access: AccessPolicy;
+  access: AccessViews;
   authenticator: Authenticator;
   logger: Logger;
 }

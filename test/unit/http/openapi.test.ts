@@ -142,7 +142,7 @@ describe('buildOpenApiDocument', () => {
         }
         assert.ok(count > 50);
         const problem = (doc.components as Json).schemas as Record<string, Json>;
-        assert.deepEqual((problem.Problem as Json).required, ['title', 'status', 'detail']);
+        assert.deepEqual((problem.Problem as Json).required, ['title', 'status', 'detail', 'code']);
       });
 
       it('documents limit as 1..100, default 30, and the list query parameters', () => {

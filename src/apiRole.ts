@@ -3,32 +3,35 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import type { Server } from 'node:http';
 import type { Redis } from 'ioredis';
-import { AccessPolicy } from '../access/AccessPolicy.js';
-import { AnonymousAuthenticator, type Authenticator } from '../auth/Authenticator.js';
-import { OidcAuthenticator } from '../auth/OidcAuthenticator.js';
-import { ReadModelFollower } from '../catalog/ReadModelFollower.js';
-import { CatalogService } from '../catalog/CatalogService.js';
-import { ModelChangeFeed } from '../catalog/ChangeFeed.js';
-import { createRedis } from '../redis/createRedis.js';
-import { EventStreams } from '../events/EventStreams.js';
-import { WebhookAdmin } from '../webhooks/WebhookAdmin.js';
-import { CatalogStore } from '../catalog/CatalogStore.js';
-import type { CatalogWriter } from '../catalog/CatalogWriter.js';
-import { CursorCodec } from '../catalog/cursor.js';
-import type { Keys } from '../catalog/keys.js';
-import type { GatewayConfig } from '../config/schema.js';
-import type { Logger } from '../observability/logger.js';
-import { createMetrics, registerSyncHealthMetrics } from '../observability/metrics.js';
-import { syncHealthSource } from '../observability/syncHealthSource.js';
-import { PublishService } from '../publish/PublishService.js';
-import { ServerSchemaValidator } from '../publish/schemaValidator.js';
-import { RegistryService } from '../sync/RegistryService.js';
-import type { SyncQueue } from '../sync/SyncQueue.js';
-import type { SyncStatusStore } from '../sync/SyncStatusStore.js';
-import { auditingLogger, AuditTrail } from '../ui/AuditTrail.js';
-import { createConsole } from '../ui/consoleApp.js';
-import { createApp } from './app.js';
-import { createHttpServer } from './httpServer.js';
+import { AccessPolicy } from './access/AccessPolicy.js';
+import { AnonymousAuthenticator, type Authenticator } from './auth/Authenticator.js';
+import { OidcAuthenticator } from './auth/OidcAuthenticator.js';
+import { ReadModelFollower } from './catalog/ReadModelFollower.js';
+import { CatalogService } from './catalog/CatalogService.js';
+import type { CatalogStore } from './catalog/CatalogStore.js';
+import type { CatalogWriter } from './catalog/CatalogWriter.js';
+import { CursorCodec } from './catalog/cursor.js';
+import type { Keys } from './catalog/keys.js';
+import type { GatewayConfig } from './config/schema.js';
+import type { Logger } from './observability/logger.js';
+import { createMetrics, registerSyncHealthMetrics } from './observability/metrics.js';
+import { PublishService } from './publish/PublishService.js';
+import { ServerSchemaValidator } from './publish/schemaValidator.js';
+import { RegistryService, type SyncControl } from './sync/RegistryService.js';
+import type { SyncQueue } from './sync/SyncQueue.js';
+import type { SyncStatusStore } from './sync/SyncStatusStore.js';
+import { createApp } from './http/app.js';
+import { createHttpServer } from './http/httpServer.js';
+import { guardedStore } from './catalog/storeUnavailable.js';
+import { redisReachable } from './redis/reachable.js';
+import { CatalogStore as CatalogStoreClass } from './catalog/CatalogStore.js';
+import { ModelChangeFeed } from './catalog/ChangeFeed.js';
+import { createRedis } from './redis/createRedis.js';
+import { EventStreams } from './events/EventStreams.js';
+import { WebhookAdmin } from './webhooks/WebhookAdmin.js';
+import { syncHealthSource } from './observability/syncHealthSource.js';
+import { auditingLogger, AuditTrail } from './ui/AuditTrail.js';
+import { createConsole } from './ui/consoleApp.js';
 
 /** What the API role needs from the process. */
 export interface ApiDeps {
@@ -77,12 +80,15 @@ async function cursorSecret(redis: Redis, keys: Keys): Promise<Buffer> {
 }
 
 /**
- * The API role: builds the read model from Redis, the authenticator, the services and the express
- * app, and listens. Loaded only by processes that serve HTTP, so workers stay small.
+ * The API half of the composition root (`main.ts` is the rest, and the only caller): builds the
+ * read model from Redis, the authenticator, the services and the express app, and listens. Loaded
+ * on demand by processes that serve HTTP, so workers never load express. Every Redis-facing object
+ * is handed to the services through `guardedStore`, the one place store failures become 503s.
  * @throws when the port is taken.
  */
 export async function startApi(deps: ApiDeps): Promise<RunningApi> {
-  const { config, redis, keys, store } = deps;
+  const { config, redis, keys } = deps;
+  const store = guardedStore(deps.store);
   // With the console on, audit lines are also kept in Redis for its Activity page.
   const trail = config.ui.enabled ? new AuditTrail(redis, `${keys.base}audit`) : undefined;
   const logger = trail ? auditingLogger(deps.logger, trail) : deps.logger;
@@ -97,21 +103,25 @@ export async function startApi(deps: ApiDeps): Promise<RunningApi> {
   collectLoadGarbage();
   const access = new AccessPolicy(config.access, registryNames, config.auth.mode === 'none');
   const catalog = new CatalogService(index, store, new CursorCodec(await cursorSecret(redis, keys)), config.catalog.tombstoneRetention);
-  const registries = new RegistryService(config.registries, deps.status, {
-    trigger: (registry, { full }) => deps.queue.enqueue(registry.name, full),
-    nextRuns: () => deps.queue.nextRuns(),
-  });
+  const registries = new RegistryService(
+    config.registries,
+    guardedStore(deps.status),
+    guardedStore<SyncControl>({
+      trigger: (registry, { full }) => deps.queue.enqueue(registry.name, full),
+      nextRuns: () => deps.queue.nextRuns(),
+    }),
+  );
   const metrics = createMetrics();
   if (authenticator instanceof OidcAuthenticator) authenticator.registerMetrics(metrics.registry);
   registerSyncHealthMetrics(metrics.registry, syncHealthSource(config, deps.status, redis));
-  const publisher = new PublishService(config.registries, config.publish, deps.writer, new ServerSchemaValidator(), logger);
+  const publisher = new PublishService(config.registries, config.publish, guardedStore(deps.writer), new ServerSchemaValidator(), logger);
   const ui = trail
     ? createConsole({ config, logger, redis, keyBase: keys.base, authenticator, access, trail, queues: [deps.queue.queue], publicUrl: () => publicUrl, env: deps.env })
     : undefined;
   const feed = new ModelChangeFeed({
     follower: index,
     renderer: catalog.renderer,
-    waiterStore: new CatalogStore(createRedis(config.redis, { logger, env: deps.env, use: 'worker', name: 'mcp-registry-gateway:api:events' }), keys),
+    waiterStore: new CatalogStoreClass(createRedis(config.redis, { logger, env: deps.env, use: 'worker', name: 'mcp-registry-gateway:api:events' }), keys),
     retentionMs: config.events.retention,
     tombstoneRetentionMs: config.catalog.tombstoneRetention,
   });
@@ -119,12 +129,12 @@ export async function startApi(deps: ApiDeps): Promise<RunningApi> {
   const app = createApp({
     config,
     logger,
-    redis,
     catalog,
     registries,
     publisher,
     access,
     authenticator,
+    health: { storeReachable: () => redisReachable(redis) },
     metrics,
     ...(ui ? { ui } : {}),
     events: { feed, streams },
