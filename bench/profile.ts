@@ -1,4 +1,4 @@
-// CPU profile of the API under load: `node --import tsx bench/profile.ts [route=list|detail|static] [names=20000] [registries=1]`.
+// CPU profile of the API under load: `node --import tsx bench/profile.ts [route=list|detail] [names=20000] [registries=1]`.
 // Loads a generated corpus straight into Redis, starts the API with --cpu-prof, loads it with
 // autocannon and prints the functions with the most self time.
 import { generateKeyPairSync } from 'node:crypto';
@@ -43,7 +43,6 @@ const port = await freePort();
 const config = {
   server: { port, host: '127.0.0.1' },
   redis: { url: redisServer.url, prefix: 'prof' },
-  api: { benchmarkRoute: true },
   registries: Array.from({ length: registries }, (_, k) => ({ name: `up${k}`, type: 'file', path: '/dev/null', watch: false })),
   auth: { mode: 'oidc', oidc: { issuer: idp.issuer, audience: AUD } },
   access: { rules: [{ groups: ['engineering'], registries: ['*'], servers: ['*'], exclude: ['io.bench.ns1*'] }] },
@@ -74,9 +73,7 @@ for (let p = 0; p < 100; p++) {
 }
 const pick = <T>(xs: T[]) => xs[Math.floor(Math.random() * xs.length)] as T;
 const next =
-  route === 'static'
-    ? () => '/_bench/static?bytes=30000'
-    : route === 'detail'
+  route === 'detail'
       ? () => `/v0.1/servers/${pick(sample)}/versions/latest`
       : () => `/v0.1/servers?limit=30&cursor=${encodeURIComponent(pick(cursors))}`;
 const heap = async () => {

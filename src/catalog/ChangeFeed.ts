@@ -35,8 +35,8 @@ export interface ChangeFeed {
    * retention: the client must re-list (SSE `event: reset`).
    */
   read(view: Visibility, scope: Scope, after: FeedPosition | undefined, limit: number): Promise<FeedBatch>;
-  /** The position just before every change after time `ms` (for ?updated_since=T). */
-  positionAt(ms: number): FeedPosition;
+  /** The position just before every change after time `us` (µs since the epoch; for ?updated_since=T). */
+  positionAt(us: number): FeedPosition;
   /** The position of the newest change now (a subscriber that wants only future events). */
   head(): Promise<FeedPosition>;
   /**
@@ -148,8 +148,8 @@ export class ModelChangeFeed implements ChangeFeed {
     return { items, next };
   }
 
-  positionAt(ms: number): FeedPosition {
-    return encodePosition({ us: Math.floor(ms) * 1000, name: AFTER_ALL_NAMES, version: '' });
+  positionAt(us: number): FeedPosition {
+    return encodePosition({ us: Math.floor(us), name: AFTER_ALL_NAMES, version: '' });
   }
 
   async head(): Promise<FeedPosition> {

@@ -89,8 +89,9 @@ export class ReadModelFollower {
   }
 
   /**
-   * Names written after `timeUs` (µs), or undefined when the change log does not reach back that
-   * far (the model was loaded later, or the log was trimmed): then every name must be considered.
+   * Names written at or after `timeUs` (µs) — a position inside one write still has that write's
+   * other rows ahead of it — or undefined when the change log does not reach back that far (the
+   * model was loaded later, or the log was trimmed): then every name must be considered.
    */
   changedSince(timeUs: number): Iterable<string> | undefined {
     if (timeUs < this.logFromUs) return undefined;
@@ -98,7 +99,7 @@ export class ReadModelFollower {
     let hi = this.logTimes.length;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if ((this.logTimes[mid] as number) <= timeUs) lo = mid + 1;
+      if ((this.logTimes[mid] as number) < timeUs) lo = mid + 1;
       else hi = mid;
     }
     return new Set(this.logNames.slice(lo));

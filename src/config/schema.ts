@@ -249,8 +249,6 @@ export const configSchema = z
       .object({
         maxPageSize: z.number().int().min(1).max(10_000).default(100),
         defaultPageSize: z.number().int().min(1).default(30),
-        /** Serve `GET /_bench/static?bytes=N` (fixed bytes, no Redis) as the benchmark baseline. */
-        benchmarkRoute: z.boolean().default(false),
       })
       .strict()
       .prefault({}),

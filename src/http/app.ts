@@ -16,7 +16,6 @@ import { principalMiddleware } from './middleware/principal.js';
 import { requestContextMiddleware } from './middleware/requestContext.js';
 import { buildOpenApiDocument } from './openapi.js';
 import type { AccessViews, CatalogReads, HealthProbe, Publishing, RegistryAdmin } from './ports.js';
-import { benchStaticRoutes } from './routes/benchStatic.js';
 import { docsRoutes } from './routes/docs.js';
 import { eventRoutes } from './routes/events.js';
 import { webhookRoutes } from './routes/webhooks.js';
@@ -87,7 +86,6 @@ export function createApp(deps: AppDeps): Express {
   app.use(principalMiddleware(deps.authenticator, deps.access));
   if (deps.ui) app.use(deps.ui.authenticated);
 
-  if (deps.config.api.benchmarkRoute) app.use(benchStaticRoutes());
 
   const admin = registryRoutes({ registries: deps.registries, access: deps.access, authenticator: deps.authenticator, logger: deps.logger });
   app.use('/v0.1', admin);

@@ -99,9 +99,9 @@ export class WebhookAdmin {
    * change after it is delivered again, in order; in any case retries now if it is backing off.
    * @throws NotFoundError for an unknown webhook.
    */
-  async redeliver(name: string, from?: { since: string } | { updatedSinceMs: number }): Promise<WebhookSummary> {
+  async redeliver(name: string, from?: { since: string } | { updatedSinceUs: number }): Promise<WebhookSummary> {
     const hook = this.hook(name);
-    if (from) await this.store.requestRewind(name, 'since' in from ? from.since : this.deps.feed.positionAt(from.updatedSinceMs));
+    if (from) await this.store.requestRewind(name, 'since' in from ? from.since : this.deps.feed.positionAt(from.updatedSinceUs));
     const job = await this.jobs().getJob(webhookJobId(name));
     if (job && (await job.getState()) === 'delayed') await job.promote();
     else await kickWebhook(this.jobs(), name);

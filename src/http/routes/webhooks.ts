@@ -59,7 +59,7 @@ export function webhookRoutes(deps: WebhookRoutesDeps): Router {
     }
     const { since, updated_since: updatedSince } = parsed.data;
     if (since) decodePosition(since);
-    const from = since ? { since } : updatedSince ? { updatedSinceMs: parseTimestamp(updatedSince) } : undefined;
+    const from = since ? { since } : updatedSince ? { updatedSinceUs: parseTimestamp(updatedSince) } : undefined;
     const name = String(req.params.name);
     const summary = await guardStore(() => deps.admin.redeliver(name, from));
     deps.logger.info('audit', { action: 'webhooks.redeliver', webhook: name, from: since ?? updatedSince ?? 'retry', outcome: 'accepted', subject: req.principal.subject ?? '(anonymous)' });

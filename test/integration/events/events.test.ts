@@ -92,7 +92,9 @@ describe('change events (GET /v0.1/events): one API process', () => {
     assert.equal(hidden.status, 404);
     assert.match(String(hidden.headers['content-type']), /application\/problem\+json/);
     assert.equal(JSON.parse(hidden.body).status, 404);
-    await publish('io.secret/x', '1.0.0');
+    // A name anonymous cannot see, written straight through the catalogue (anonymous may not
+    // publish a name it cannot see: that write is a 404).
+    await store.upsert('internal', new Map([['io.secret/x', [{ server: server('io.secret/x', '1.0.0') }]]]));
     await writeHidden('io.pub/zz', '1.0.0');
     await publish('io.pub/gamma', '1.0.0');
     const [a] = await agg.waitFor(1);
