@@ -169,7 +169,10 @@ describe('console sign-in with auth.mode oidc (authorization code + PKCE, backen
     const context = await browser.newContext();
     const page = await signIn(context, USERS[1] as (typeof USERS)[number]);
     const errors = collectPageErrors(page);
-    const names = await page.getByRole('table', { name: 'Servers' }).getByRole('rowheader').allTextContents();
+    const rows = page.getByRole('table', { name: 'Servers' }).getByRole('rowheader');
+    // The catalogue renders after sign-in: wait for the fourth row before counting.
+    await rows.nth(3).waitFor();
+    const names = await rows.allTextContents();
     assert.equal(names.length, 4, 'admins see everything');
     await page.getByRole('link', { name: 'Registries' }).click();
     const table = page.getByRole('table', { name: 'Registries' });
