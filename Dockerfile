@@ -20,6 +20,8 @@ COPY package.json package-lock.json ./
 RUN npm ci --ignore-scripts --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
+# The build's asset step (copies the .lua files beside the compiled modules).
+COPY scripts/copy-assets.mjs ./scripts/
 RUN npm run build
 
 # ---- runtime: production dependencies + compiled output only ---------------------------------

@@ -5,7 +5,7 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Redis } from 'ioredis';
-import { freePort, startRedisServer } from '../scripts/redis.mjs';
+import { freePort, startRedisServer } from '../devServices/redis.mjs';
 import { tempDir } from '../test/helpers/gateway.js';
 import { rssOf, startGateway, startUpstream, stopChild } from './processes.js';
 

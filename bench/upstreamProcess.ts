@@ -3,8 +3,8 @@
 import type { Server } from 'node:http';
 import { server as makeServer } from './serverJson.js';
 import { generateCorpus } from './corpus.js';
-import { SampleRegistry } from '../src/upstream/SampleRegistry.js';
-import { createSampleRegistryApp } from '../src/upstream/sampleRegistryApp.js';
+import { SampleRegistry } from '../src/sampleRegistry/SampleRegistry.js';
+import { createSampleRegistryApp } from '../src/sampleRegistry/sampleRegistryApp.js';
 
 const names = Number(process.argv[2] ?? 1000);
 const offset = Number(process.argv[3] ?? 0);

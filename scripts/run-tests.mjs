@@ -4,7 +4,7 @@
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { ensureRedisServer } from './redis.mjs';
+import { ensureRedisServer } from '../devServices/redis.mjs';
 
 function collect(dir) {
   const out = [];

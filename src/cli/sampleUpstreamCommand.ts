@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { ConfigError } from '../errors.js';
 import { documentItems } from '../sync/entries.js';
-import { createSampleRegistryApp, sampleRegistryFrom } from '../upstream/sampleRegistryApp.js';
+import { createSampleRegistryApp, sampleRegistryFrom } from '../sampleRegistry/sampleRegistryApp.js';
 
 /** `sample-upstream --data FILE`: serve a JSON file as a read-only v0.1 registry. */
 export async function runSampleUpstream(opts: { data: string; port: string; host: string }): Promise<void> {

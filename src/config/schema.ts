@@ -112,7 +112,7 @@ const eventsSchema = z
 
 const webhookSchema = z
   .object({
-    name: z.string().regex(REGISTRY_NAME_PATTERN, 'must match ^[a-z0-9][a-z0-9-]{0,62}$'),
+    name: z.string().regex(REGISTRY_NAME_PATTERN, `must match ${REGISTRY_NAME_PATTERN.source}`),
     url: httpUrl,
     secretEnv: envVarName,
     as: z.array(z.string().min(1)).min(1).default(['$anonymous']),

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { freePort } from '../../scripts/redis.mjs';
+import { freePort } from '../../devServices/redis.mjs';
 import { server } from '../helpers/corpus.js';
 import { collectPageErrors, launchBrowser } from '../helpers/browser.js';
 import { startTestGateway, tempDir, writeJson, type TestGateway } from '../helpers/gateway.js';

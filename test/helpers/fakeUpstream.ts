@@ -1,8 +1,8 @@
 import type { Server } from 'node:http';
 import express from 'express';
 import type { ServerJson } from '../../src/catalog/types.js';
-import { SampleRegistry } from '../../src/upstream/SampleRegistry.js';
-import { createSampleRegistryApp } from '../../src/upstream/sampleRegistryApp.js';
+import { SampleRegistry } from '../../src/sampleRegistry/SampleRegistry.js';
+import { createSampleRegistryApp } from '../../src/sampleRegistry/sampleRegistryApp.js';
 
 /** A fault the fake upstream injects into `/v0.1/servers` requests. */
 export type Fault =

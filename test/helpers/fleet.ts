@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { freePort } from '../../scripts/redis.mjs';
+import { freePort } from '../../devServices/redis.mjs';
 import { tempDir } from './gateway.js';
 import { eventually } from './wait.js';
 

@@ -1,6 +1,6 @@
 import { exportJWK, generateKeyPair, importJWK, SignJWT, type JWK } from 'jose';
-import { startOidcProvider } from '../../scripts/oidc-provider.mjs';
-import { freePort } from '../../scripts/redis.mjs';
+import { startOidcProvider } from '../../devServices/oidc-provider.mjs';
+import { freePort } from '../../devServices/redis.mjs';
 
 /** A client of the test IdP, issuing client-credentials tokens carrying `groups`. */
 export interface IdpClient {

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { startRedisServer, type StartedRedis } from '../../scripts/redis.mjs';
+import { startRedisServer, type StartedRedis } from '../../devServices/redis.mjs';
 
 /** A Redis for one test file: REDIS_URL when set, else a redis-server spawned on a free port. */
 export interface TestRedis {

@@ -3,7 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { Redis } from 'ioredis';
-import { freePort, pingRedis, startRedisServer, type StartedRedis } from '../../scripts/redis.mjs';
+import { freePort, pingRedis, startRedisServer, type StartedRedis } from '../../devServices/redis.mjs';
 import { tempDir } from './gateway.js';
 import { eventually } from './wait.js';
 

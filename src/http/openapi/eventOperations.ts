@@ -3,7 +3,7 @@
  * here so the event documentation stays in one file.
  */
 
-import { json, ref, timestamp, type Json, type OpenApiContext } from './shared.js';
+import { json, ref, REGISTRY_NAME_PATTERN, timestamp, type Json, type OpenApiContext } from './shared.js';
 
 const EVENT_STREAM_DESCRIPTION = [
   'Server-Sent Events (`text/event-stream`): the push form of `updated_since` (DESIGN §3). Each change of a row visible to this caller ' +
@@ -102,7 +102,7 @@ export function eventOperations(ctx: OpenApiContext): Json {
       responses: responses({ '200': streamResponse() }, perRegistry ? [400, 404, 503] : [400, 503]),
     }),
   });
-  const webhookName: Json = { name: 'webhookName', in: 'path', required: true, description: 'A configured webhook.', schema: { type: 'string', pattern: '^[a-z0-9][a-z0-9-]{0,62}$' } };
+  const webhookName: Json = { name: 'webhookName', in: 'path', required: true, description: 'A configured webhook.', schema: { type: 'string', pattern: REGISTRY_NAME_PATTERN } };
   return {
     '/v0.1/events': events(false),
     '/{registryName}/v0.1/events': events(true),

@@ -8,7 +8,7 @@ import { server } from '../../helpers/corpus.js';
 import { startFakeUpstream, type FakeUpstream } from '../../helpers/fakeUpstream.js';
 import { tempDir, writeJson } from '../../helpers/gateway.js';
 import { startTestRedis, type TestRedis } from '../../helpers/redis.js';
-import { freePort } from '../../../scripts/redis.mjs';
+import { freePort } from '../../../devServices/redis.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const bin = path.join(root, 'bin', 'mcp-registry-gateway.js');

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { request } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import { Queue } from 'bullmq';
-import { startRedisServer, type StartedRedis } from '../../../scripts/redis.mjs';
+import { startRedisServer, type StartedRedis } from '../../../devServices/redis.mjs';
 import { bullPrefix, SYNC_QUEUE } from '../../../src/sync/SyncQueue.js';
 import type { SyncStatus } from '../../../src/sync/SyncStatusStore.js';
 import { corpus, server } from '../../helpers/corpus.js';

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Builds the demo registry data in config/demo/ from the official MCP Registry reference data.
 //
-//   node scripts/build-demo-data.mjs [referenceDir]
+//   node demo/build-demo-data.mjs [referenceDir]
 //
 // referenceDir defaults to ../shared/reference/official (relative to the repo root) and falls back to the
 // vendored copy in reference/official/ when that does not exist. Both hold the same bytes (see

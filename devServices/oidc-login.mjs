@@ -1,4 +1,4 @@
-// The sign-in page of the local OpenID Provider (scripts/oidc-provider.mjs): a username/password
+// The sign-in page of the local OpenID Provider (devServices/oidc-provider.mjs): a username/password
 // form for a fixed list of users, and consent granted automatically (the console is a first-party
 // client). For demos and tests only.
 

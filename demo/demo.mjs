@@ -5,8 +5,8 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { generateKeyPairSync } from 'node:crypto';
-import { startOidcProvider } from './oidc-provider.mjs';
-import { freePort, pingRedis, startRedisServer } from './redis.mjs';
+import { startOidcProvider } from '../devServices/oidc-provider.mjs';
+import { freePort, pingRedis, startRedisServer } from '../devServices/redis.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const say = (m) => process.stdout.write(`${m}\n`);

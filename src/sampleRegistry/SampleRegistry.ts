@@ -1,15 +1,9 @@
-import type { ServerJson, ServerStatus } from '../catalog/types.js';
+import type { OfficialMeta, ServerJson, ServerStatus } from '../catalog/types.js';
 import { pickLatest } from '../catalog/versionOrder.js';
 
-/** One version row as the official registry keeps it. */
-export interface SampleRow {
+/** One version row as the official registry keeps it: the body and its official metadata. */
+export interface SampleRow extends OfficialMeta {
   server: ServerJson;
-  status: ServerStatus;
-  statusMessage?: string;
-  statusChangedAt: string;
-  publishedAt: string;
-  updatedAt: string;
-  isLatest: boolean;
 }
 
 /** Query of {@link SampleRegistry.list}, as the official `GET /v0.1/servers` takes it. */
