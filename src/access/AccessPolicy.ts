@@ -1,18 +1,14 @@
 import type { GatewayConfig } from '../config/schema.js';
 import { compileGlobs, matchesEverything, type GlobMatcher } from './glob.js';
 import type { Principal } from './principal.js';
+import { anyOf, grantSkip, type SkipFn } from './nameSkip.js';
+import type { Visibility } from '../catalog/visibility.js';
 
 /**
  * What one caller may see: the only source of visibility decisions, used by every route and pushed
  * into every index query (lists, search, versions, detail, cursors, counts, `alsoIn`).
  */
-export interface CallerView {
-  /** Member of an `access.admins` group: sees everything and may use admin routes. */
-  readonly admin: boolean;
-  /** Priority indexes of registries the caller may see anything in, ascending. */
-  readonly registries: readonly number[];
-  /** True when the caller may see `name` in registry `i`. */
-  canSee(i: number, name: string): boolean;
+export interface CallerView extends Visibility {
   /** True when the caller may publish or edit `name` in (managed) registry `i`. */
   canPublish(i: number, name: string): boolean;
   /** True when some rule grants this caller `publish` patterns in registry `i`. */
@@ -23,6 +19,8 @@ interface NameGrant {
   servers: GlobMatcher | null;
   all: boolean;
   exclude: GlobMatcher | null;
+  /** Where the next name this grant might show can be (scans jump over hidden ranges). */
+  skip: SkipFn;
 }
 
 interface CompiledRule {
@@ -65,7 +63,12 @@ export class AccessPolicy {
       return {
         groups: new Set(rule.groups),
         registries: new Set(this.everything.filter((i) => regGlob?.test(registryNames[i] as string))),
-        grant: { servers: compileGlobs(rule.servers), all: matchesEverything(rule.servers), exclude: compileGlobs(rule.exclude) },
+        grant: {
+          servers: compileGlobs(rule.servers),
+          all: matchesEverything(rule.servers),
+          exclude: compileGlobs(rule.exclude),
+          skip: grantSkip({ servers: rule.servers, exclude: rule.exclude }),
+        },
         publish: compileGlobs(rule.publish),
       };
     });
@@ -107,10 +110,13 @@ export class AccessPolicy {
     }
     const open = new Set<number>();
     for (const [i, list] of grants) if (list.some((g) => g.all && !g.exclude)) open.add(i);
+    const skips = new Map<number, SkipFn>([...grants].map(([i, list]) => [i, open.has(i) ? (name: string) => name : anyOf(list.map((g) => g.skip))]));
+    const everywhere = anyOf([...skips.values()]);
     return {
       admin,
       registries: [...grants.keys()].sort((a, b) => a - b),
       canSee: (i, name) => open.has(i) || (grants.get(i)?.some((g) => grantAllows(g, name)) ?? false),
+      nextVisible: (i, name) => (i === undefined ? everywhere(name) : (skips.get(i)?.(name) ?? '\uffff')),
       canPublish,
       hasPublishRules,
     };

@@ -54,6 +54,12 @@ export function listRows(model: ReadModel, view: Visibility, scope: Scope, filte
       if (filter.updatedSinceUs !== undefined && !(model.unionChangeAt(i) > filter.updatedSinceUs)) continue;
       if (view.admin && filter.search !== undefined && !model.unionTextAt(i).includes(filter.search)) continue;
     }
+    const jump = view.nextVisible?.(registry, name);
+    if (jump !== undefined && jump > name) {
+      // A range of names this caller cannot see: continue at the first one it might.
+      i = lowerBound(names, jump) - 1;
+      continue;
+    }
     const seen = resolveName(model, view, scope, name, cutoffUs);
     if (!seen || (filter.search !== undefined && !seen.text.includes(filter.search))) continue;
     const skipUpTo = after && after.name === name ? after.version : undefined;

@@ -9,6 +9,12 @@ export interface Visibility {
   readonly registries: readonly number[];
   /** True when the caller may see `name` in registry `i`. */
   canSee(i: number, name: string): boolean;
+  /**
+   * Optional: the first name at or after `name` that the caller might see in registry `i` (in any
+   * of its registries when `i` is undefined); every name before it is certainly invisible. Lets a
+   * scan of the sorted catalogue jump over hidden ranges.
+   */
+  nextVisible?(i: number | undefined, name: string): string;
 }
 
 /** Which catalogue a query reads: the aggregated one, or one registry's own. */
