@@ -85,7 +85,9 @@ export function createApp(deps: AppDeps): Express {
 
   app.use(principalMiddleware(deps.authenticator, deps.access));
   if (deps.ui) app.use(deps.ui.authenticated);
-
+  // The catalogue reads are the hot routes: mounted first, so a read walks no other router.
+  const reads = serverRoutes({ catalog: deps.catalog, access: deps.access, api: deps.config.api, perCaller: deps.config.auth.mode !== 'none' });
+  app.use(['/v0.1', '/v0', '/:registryName/v0.1', '/:registryName/v0'], reads);
 
   const admin = registryRoutes({ registries: deps.registries, access: deps.access, authenticator: deps.authenticator, logger: deps.logger });
   app.use('/v0.1', admin);
@@ -101,8 +103,6 @@ export function createApp(deps: AppDeps): Express {
     app.use(['/v0.1', '/v0', '/:registryName/v0.1', '/:registryName/v0'], events);
   }
 
-  const reads = serverRoutes({ catalog: deps.catalog, access: deps.access, api: deps.config.api, perCaller: deps.config.auth.mode !== 'none' });
-  app.use(['/v0.1', '/v0', '/:registryName/v0.1', '/:registryName/v0'], reads);
 
   app.use(notFoundHandler);
   app.use(errorHandler(deps.logger));
