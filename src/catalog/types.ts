@@ -19,6 +19,7 @@ export interface OfficialMeta {
   statusMessage?: string;
   statusChangedAt: string;
   publishedAt: string;
+  /** The gateway's own change time: moves when visible content, status or isLatest change here. */
   updatedAt: string;
   isLatest: boolean;
 }
@@ -27,15 +28,8 @@ export interface OfficialMeta {
  * Everything the index keeps about one version of one name in one registry, apart from the
  * server.json body itself (stored separately so listings filter without touching bodies).
  */
-export interface VersionRecord {
+export interface VersionRecord extends OfficialMeta {
   version: string;
-  status: ServerStatus;
-  statusMessage?: string;
-  statusChangedAt: string;
-  publishedAt: string;
-  /** The gateway's own change time: moves when visible content, status or isLatest change here. */
-  updatedAt: string;
-  isLatest: boolean;
   /** The source's own `updatedAt`, when it reported one. */
   upstreamUpdatedAt?: string;
   /** When the gateway last stored data for this entry from its source. */
