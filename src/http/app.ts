@@ -84,10 +84,10 @@ export function createApp(deps: AppDeps): Express {
   if (deps.wellKnown) app.use(wellKnownRoutes(deps.wellKnown));
 
   app.use(principalMiddleware(deps.authenticator, deps.access));
-  if (deps.ui) app.use(deps.ui.authenticated);
   // The catalogue reads are the hot routes: mounted first, so a read walks no other router.
   const reads = serverRoutes({ catalog: deps.catalog, access: deps.access, api: deps.config.api, perCaller: deps.config.auth.mode !== 'none' });
   app.use(['/v0.1', '/v0', '/:registryName/v0.1', '/:registryName/v0'], reads);
+  if (deps.ui) app.use(deps.ui.authenticated);
 
   const admin = registryRoutes({ registries: deps.registries, access: deps.access, authenticator: deps.authenticator, logger: deps.logger });
   app.use('/v0.1', admin);

@@ -1,4 +1,4 @@
-import { Router } from 'express';
+import { Router, type RequestHandler } from 'express';
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { AccessPolicy } from '../access/AccessPolicy.js';
@@ -64,17 +64,24 @@ export function createConsole(deps: ConsoleDeps): ConsoleMount {
   const signIn = deps.signIn ?? consoleSignIn(deps);
 
   const early = Router();
-  early.use(staticRoutes());
+  early.use(onlyUnderUi(staticRoutes()));
   if (signIn) early.use(sessionAuth({ sessions, cookie, signIn, logger: deps.logger }));
   early.use(csrfProtection(() => new URL(base()).origin));
-  early.use(authRoutes({ sessions, cookie, publicUrl: base, logger: deps.logger, ...(signIn ? { signIn } : {}) }));
-  early.use(sessionRoute({ config, authenticator: deps.authenticator, access: deps.access, sessions, signInAvailable: signIn !== undefined }));
+  const pages = Router();
+  pages.use(authRoutes({ sessions, cookie, publicUrl: base, logger: deps.logger, ...(signIn ? { signIn } : {}) }));
+  pages.use(sessionRoute({ config, authenticator: deps.authenticator, access: deps.access, sessions, signInAvailable: signIn !== undefined }));
+  early.use(onlyUnderUi(pages));
 
   const authenticated = Router();
   authenticated.use(activityRoutes({ trail: deps.trail, access: deps.access, authenticator: deps.authenticator, logger: deps.logger }));
   authenticated.use(BULL_BOARD_PATH, adminOnly(deps, 'queues.view'));
   authenticated.use(bullBoardRouter(deps.queues));
   return { early, authenticated };
+}
+
+/** Runs `router` only for `/ui` and paths below it: API requests (the hot path) skip its layers. */
+function onlyUnderUi(router: Router): RequestHandler {
+  return (req, res, next) => (req.path === '/ui' || req.path.startsWith('/ui/') ? router(req, res, next) : next());
 }
 
 function consoleSignIn(deps: ConsoleDeps): ConsoleSignIn | undefined {

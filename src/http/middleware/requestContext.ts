@@ -21,7 +21,10 @@ export function requestContextMiddleware(logger: Logger, metrics?: HttpMetrics) 
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       const route = res.locals.route ?? 'unmatched';
       metrics?.observe(req.method, route, res.statusCode, seconds);
-      logger.log(res.statusCode >= 500 ? 'error' : 'http', 'request', {
+      const level = res.statusCode >= 500 ? 'error' : 'http';
+      // Most deployments log at info: skip building the line the logger would drop.
+      if (!logger.isLevelEnabled(level)) return;
+      logger.log(level, 'request', {
         requestId: req.id,
         method: req.method,
         path: req.path,
