@@ -3,6 +3,8 @@ import { GATEWAY_VERSION } from '../version.js';
 import type { Row } from './nameRows.js';
 import type { ReadModel } from './ReadModel.js';
 
+const SALT = `etag-v1\u0000${GATEWAY_VERSION}`;
+
 /**
  * A strong entity tag for a response made of `rows`, computed from the read model alone (no body is
  * fetched): every input that decides the response's bytes goes in — each row's registry, name,
@@ -11,12 +13,14 @@ import type { ReadModel } from './ReadModel.js';
  * position). Two callers get the same tag only when their responses are byte-identical.
  */
 export function entityTag(model: ReadModel, rows: readonly Row[], alsoIn: (row: Row) => readonly number[], extra: string): string {
-  const hash = createHash('sha1').update(GATEWAY_VERSION).update('\u0000').update(model.registries.join(',')).update('\u0000').update(extra);
+  // One string, hashed once: cheaper than an update per row.
+  const parts: Array<string | number> = [SALT, model.registries.join(','), extra];
   for (const row of rows) {
     const own = model.entry(row.registry, row.name)?.updatedUs(row.k) ?? 0;
-    hash.update(`\u0000${row.registry}\u0001${row.name}\u0001${row.version}\u0001${own}\u0001${row.timeUs}\u0001${row.displacedBy ?? ''}\u0001${alsoIn(row).join(',')}`);
+    const also = alsoIn(row);
+    parts.push(row.registry, row.name, row.version, own, row.timeUs, row.displacedBy ?? '', also.length === 0 ? '' : also.join(','));
   }
-  return `"${hash.digest('base64url').slice(0, 22)}"`;
+  return `"${createHash('sha1').update(parts.join('\u0001')).digest('base64url').slice(0, 22)}"`;
 }
 
 /**

@@ -60,7 +60,7 @@ export function listRows(model: ReadModel, view: Visibility, scope: Scope, filte
       i = lowerBound(names, jump) - 1;
       continue;
     }
-    const seen = resolveName(model, view, scope, name, cutoffUs);
+    const seen = resolveName(model, view, scope, name, cutoffUs, filter.includeDeleted);
     if (!seen || (filter.search !== undefined && !seen.text.includes(filter.search))) continue;
     const skipUpTo = after && after.name === name ? after.version : undefined;
     for (const row of seen.rows) {
@@ -81,7 +81,7 @@ export function listRows(model: ReadModel, view: Visibility, scope: Scope, filte
  * none (or only tombstones without `includeDeleted`).
  */
 export function listVersions(model: ReadModel, view: Visibility, scope: Scope, name: string, includeDeleted: boolean, cutoffUs: number): Row[] | undefined {
-  const seen = resolveName(model, view, scope, name, cutoffUs);
+  const seen = resolveName(model, view, scope, name, cutoffUs, includeDeleted);
   if (!seen) return undefined;
   const rows = includeDeleted ? seen.rows : seen.rows.filter((r) => !r.deleted);
   if (rows.length === 0) return undefined;
@@ -92,7 +92,7 @@ export function listVersions(model: ReadModel, view: Visibility, scope: Scope, n
 
 /** One version (or `latest`) of `name`, or undefined when not visible. */
 export function findVersion(model: ReadModel, view: Visibility, scope: Scope, name: string, version: string, includeDeleted: boolean, cutoffUs: number): Row | undefined {
-  const seen: NameView | undefined = resolveName(model, view, scope, name, cutoffUs);
+  const seen: NameView | undefined = resolveName(model, view, scope, name, cutoffUs, includeDeleted);
   const row = seen?.rows.find((r) => (version === 'latest' ? r.latest : r.version === version));
   if (!row || (!includeDeleted && row.deleted)) return undefined;
   return row;

@@ -39,8 +39,10 @@ export interface NameView {
  *
  * @param cutoffUs tombstones (removed or displaced versions) served as changed before this are
  *   forgotten, by listing and feed alike
+ * @param withTombstones false when the caller will drop every deleted row anyway (a default
+ *   listing): displaced versions, all tombstones, are then not resolved at all
  */
-export function resolveName(model: ReadModel, view: Visibility, scope: Scope, name: string, cutoffUs: number): NameView | undefined {
+export function resolveName(model: ReadModel, view: Visibility, scope: Scope, name: string, cutoffUs: number, withTombstones = true): NameView | undefined {
   if (scope.kind === 'registry') {
     const e = model.entry(scope.index, name);
     if (!e || !view.registries.includes(scope.index) || !view.canSee(scope.index, name)) return undefined;
@@ -69,7 +71,7 @@ export function resolveName(model: ReadModel, view: Visibility, scope: Scope, na
     if (owner !== undefined && i >= owner) break;
     start = Math.max(start, model.entry(i, name)?.lostAt ?? 0);
   }
-  const order = owner === undefined ? visible : [owner, ...visible.filter((i) => i !== owner)];
+  const order = owner === undefined ? visible : withTombstones ? [owner, ...visible.filter((i) => i !== owner)] : [owner];
   const seen = new Set<string>();
   const rows: Row[] = [];
   for (const i of order) {
