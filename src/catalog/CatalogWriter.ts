@@ -56,6 +56,11 @@ export class CatalogWriter {
     return new CatalogWriter(redis, keys, { maxVersionsPerName: catalog.maxVersionsPerName, tombstoneRetentionMs: catalog.tombstoneRetention });
   }
 
+  /** Most live versions one name may hold in one registry (`catalog.maxVersionsPerName`). */
+  get maxVersionsPerName(): number {
+    return this.options.maxVersionsPerName;
+  }
+
   /** Adds or updates versions (an incremental sync page): other versions stay. */
   upsert(registry: string, groups: ReadonlyMap<string, readonly IncomingEntry[]>): Promise<WriteResult> {
     const max = this.options.maxVersionsPerName;

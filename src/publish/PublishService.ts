@@ -2,7 +2,7 @@ import type { CallerView } from '../access/AccessPolicy.js';
 import type { Principal } from '../access/principal.js';
 import { NOW } from '../catalog/clock.js';
 import type { CatalogWriter } from '../catalog/CatalogWriter.js';
-import { mergeName, reflagLatest, type NameMerge } from '../catalog/merge.js';
+import { isLive, mergeName, reflagLatest, type NameMerge } from '../catalog/merge.js';
 import type { ServerJson, ServerStatus, VersionRecord } from '../catalog/types.js';
 import type { GatewayConfig, RegistryConfig } from '../config/schema.js';
 import { ConflictError, ForbiddenError, InputError, MethodNotAllowedError, NotFoundError, NotImplementedError, ValidationError } from '../errors.js';
@@ -25,7 +25,6 @@ export interface Writer {
   authEnabled: boolean;
 }
 
-const MAX_VERSIONS_PER_SERVER = 10_000;
 /** The same detail as the read routes' 404, so a write reveals no more than a read. */
 const SERVER_NOT_FOUND = 'Server not found';
 
@@ -134,7 +133,8 @@ export class PublishService {
       if (records.some((r) => r.version === server.version)) {
         throw new ConflictError(`Version ${server.version} of ${server.name} already exists in "${registry}": published versions are immutable. Publish a new version, or edit it with PUT.`);
       }
-      if (records.length >= MAX_VERSIONS_PER_SERVER) throw new InputError(`${server.name} already has ${MAX_VERSIONS_PER_SERVER} versions, the most a server may have.`);
+      const max = this.writer.maxVersionsPerName;
+      if (records.filter(isLive).length >= max) throw new InputError(`${server.name} already has ${max} versions, the most a server may have here (catalog.maxVersionsPerName).`);
       return mergeName(records, [{ server, official: { publishedAt: now, status: 'active' } }], 'upsert', now);
     });
     this.audit(writer, 'publish', registry, server.name, server.version);

@@ -46,4 +46,24 @@ describe('versions per name are capped (catalog.maxVersionsPerName)', () => {
     assert.equal(again?.phase, 'complete');
     assert.equal(again?.removedCount, 0, 'versions left out by the cap are not swept or re-added');
   });
+
+  it('refuses a publish past the cap with a 400 problem naming it', async () => {
+    const managed = await startTestGateway({
+      redisUrl: redis.url,
+      prefix: `${redis.prefix()}-managed`,
+      role: 'api',
+      raw: { registries: [{ name: 'internal', type: 'managed' }], catalog: { maxVersionsPerName: 2 }, publish: { allowAnonymous: true } },
+    });
+    try {
+      const publish = (version: string) =>
+        managed.get('/internal/v0.1/publish', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(server('io.x/capped', version)) });
+      assert.equal((await publish('1.0.0')).status, 200);
+      assert.equal((await publish('1.0.1')).status, 200);
+      const third = await publish('1.0.2');
+      assert.equal(third.status, 400);
+      assert.match(((await third.json()) as { detail: string }).detail, /catalog\.maxVersionsPerName/);
+    } finally {
+      await managed.close();
+    }
+  });
 });
