@@ -5,7 +5,6 @@ import type { CursorCodec } from './cursor.js';
 import { alsoIn, findVersion, listRows, listVersions, type ListFilter, type Row } from './listing.js';
 import type { ReadModelFollower } from './ReadModelFollower.js';
 import { RowRenderer } from './RowRenderer.js';
-import { guardStore } from './storeUnavailable.js';
 import type { Scope, Visibility } from './visibility.js';
 
 /** A read's answer: its entity tag, and its body unless the caller's copy is current (a 304). */
@@ -121,29 +120,28 @@ export class CatalogService {
    * works on the model as it is, and the bodies are fetched together with the change stream's
    * newest id; only when that moved past what the model has applied is the model brought up to date
    * and the read planned again (read-your-writes across replicas, without a round trip per request
-   * just to ask). A third attempt refreshes first and takes what it gets.
+   * just to ask). A third attempt refreshes first and takes what it gets. Store failures become 503s
+   * where the store is handed in (`guardedStore` in the composition root), not here.
    * @returns undefined when nothing is visible (a current "not found")
    */
-  private answer(view: Visibility, ifNoneMatch: string | undefined, plan: () => Planned | undefined): Promise<Reply | undefined> {
-    return guardStore(async () => {
-      for (let attempt = 0; ; attempt++) {
-        const final = attempt === 2;
-        if (final) await this.follower.ensureFresh();
-        const seen = this.follower.appliedId;
-        const planned = plan();
-        if (!planned || noneMatch(ifNoneMatch, planned.etag)) {
-          if (final || (await this.store.headId()) === seen) return planned && { etag: planned.etag, body: null };
-        } else {
-          const { entries, headId } = await this.store.getEntries(this.renderer.refs(planned.rows));
-          if (final || headId === seen) {
-            const { chunks, count } = this.renderer.assemble(view, planned.rows, entries);
-            const body = planned.build(chunks, count);
-            return body ? { etag: planned.etag, body } : undefined;
-          }
+  private async answer(view: Visibility, ifNoneMatch: string | undefined, plan: () => Planned | undefined): Promise<Reply | undefined> {
+    for (let attempt = 0; ; attempt++) {
+      const final = attempt === 2;
+      if (final) await this.follower.ensureFresh();
+      const seen = this.follower.appliedId;
+      const planned = plan();
+      if (!planned || noneMatch(ifNoneMatch, planned.etag)) {
+        if (final || (await this.store.headId()) === seen) return planned && { etag: planned.etag, body: null };
+      } else {
+        const { entries, headId } = await this.store.getEntries(this.renderer.refs(planned.rows));
+        if (final || headId === seen) {
+          const { chunks, count } = this.renderer.assemble(view, planned.rows, entries);
+          const body = planned.build(chunks, count);
+          return body ? { etag: planned.etag, body } : undefined;
         }
-        await this.follower.ensureFresh();
       }
-    });
+      await this.follower.ensureFresh();
+    }
   }
 
   /**

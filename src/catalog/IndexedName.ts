@@ -111,9 +111,4 @@ export class IndexedName {
   isGone(k: number): boolean {
     return ((this.flags[k] as number) & GONE) !== 0;
   }
-
-  /** Index of `version`, or -1. */
-  indexOf(version: string): number {
-    return this.versions.indexOf(version);
-  }
 }

@@ -4,7 +4,6 @@ import { alsoIn } from './listing.js';
 import type { Row } from './nameRows.js';
 import type { ReadModel } from './ReadModel.js';
 import { pushItem, reshapeMetaPrefix } from './render.js';
-import { guardStore } from './storeUnavailable.js';
 import type { Visibility } from './visibility.js';
 
 /**
@@ -41,7 +40,7 @@ export class RowRenderer {
 
   /** Each row rendered on its own (undefined for a row whose body vanished meanwhile). */
   async renderEach(view: Visibility, rows: readonly Row[]): Promise<Array<Buffer | undefined>> {
-    const { entries } = await guardStore(() => this.store.getEntries(this.refs(rows)));
+    const { entries } = await this.store.getEntries(this.refs(rows));
     return rows.map((row, i) => {
       const entry = entries[i];
       return entry ? Buffer.concat(this.assemble(view, [row], [entry]).chunks) : undefined;

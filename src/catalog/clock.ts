@@ -8,14 +8,6 @@
 /** The placeholder a writer stores where the commit time belongs (a whole JSON string value). */
 export const NOW = '@@NOW@@';
 
-/** The placeholder as it appears in JSON text (quoted), which is what the script replaces. */
-export const NOW_JSON = JSON.stringify(NOW);
-
-/** True when `s` would be mistaken for the placeholder (refused in user-controlled fields). */
-export function isPlaceholder(s: string): boolean {
-  return s === NOW;
-}
-
 /**
  * Parses an RFC 3339 time to microseconds since the epoch (fractions beyond µs are truncated, which
  * keeps "strictly greater than" exact for the µs stamps the gateway writes). NaN when invalid.
