@@ -8,19 +8,19 @@ import type { StoredName } from './types.js';
 /** How many change events the stream keeps; replicas further behind than this reload fully. */
 export const CHANGES_MAXLEN = 200_000;
 
-const APPLY_NAME = readFileSync(new URL('./lua/applyName.lua', import.meta.url), 'utf8');
+const APPLY_NAMES = readFileSync(new URL('./lua/applyNames.lua', import.meta.url), 'utf8');
 
-type ApplyNameArgs = [string, string, string, string, string, string, string, ...(string | number)[]];
+type ApplyNamesArgs = [string, string, string, string, string, string, string, ...(string | number)[]];
 
 /** A Redis client (or pipeline) with the catalogue's scripts defined. */
 export type CatalogCommands = {
-  /** See lua/applyName.lua: the commit time when applied, 0 on a compare-and-set conflict. */
-  applyName(...args: ApplyNameArgs): Promise<string | 0>;
+  /** See lua/applyNames.lua: per name, the commit time when applied, 0 on a compare-and-set conflict. */
+  applyNames(...args: ApplyNamesArgs): Promise<Array<string | 0>>;
 };
 
 /** Defines the catalogue's scripts on a client (idempotent: ioredis caches them by SHA). */
 export function defineCatalogCommands(redis: Redis): Redis & CatalogCommands {
-  redis.defineCommand('applyName', { numberOfKeys: 7, lua: APPLY_NAME });
+  redis.defineCommand('applyNames', { numberOfKeys: 7, lua: APPLY_NAMES });
   return redis as Redis & CatalogCommands;
 }
 
@@ -41,38 +41,26 @@ export interface NameWrite {
   removed: readonly string[];
 }
 
-/** The KEYS and ARGV of `applyName` for one name write (the layout its header documents). */
-export function applyNameArgs(keys: Keys, w: NameWrite): ApplyNameArgs {
-  const sets: string[] = [];
-  for (const [version, body] of w.bodies) sets.push(bodyField(w.name, version), body);
-  const dels = w.removed.map((v) => bodyField(w.name, v));
-  // Every record of the name is re-rendered: cheap (a name has a few versions) and never stale.
-  const rendered: string[] = [];
-  for (const r of w.after.v) rendered.push(bodyField(w.name, r.version), renderMetaPrefix(w.registry, r));
+/**
+ * The KEYS and ARGV of one `applyNames` call writing `writes` (all of one registry, the layout its
+ * header documents).
+ */
+export function applyNamesArgs(keys: Keys, registry: string, writes: readonly NameWrite[]): ApplyNamesArgs {
+  const args: ApplyNamesArgs = [keys.meta(registry), keys.bodies(registry), keys.rendered(registry), keys.clock, keys.seq, keys.changes, keys.counts, registry, CHANGES_MAXLEN];
+  for (const w of writes) pushNameArgs(args, w);
+  return args;
+}
+
+function pushNameArgs(args: Array<string | number>, w: NameWrite): void {
   const liveBefore = liveCount(w.before.v);
   const liveAfter = liveCount(w.after.v);
-  return [
-    keys.meta(w.registry),
-    keys.bodies(w.registry),
-    keys.rendered(w.registry),
-    keys.clock,
-    keys.seq,
-    keys.changes,
-    keys.counts,
-    w.name,
-    w.expectedRaw ?? '',
-    w.after.v.length > 0 ? JSON.stringify(w.after) : '',
-    w.registry,
-    CHANGES_MAXLEN,
-    liveAfter - liveBefore,
-    (liveAfter > 0 ? 1 : 0) - (liveBefore > 0 ? 1 : 0),
-    sets.length / 2,
-    ...sets,
-    dels.length,
-    ...dels,
-    rendered.length / 2,
-    ...rendered,
-    dels.length,
-    ...dels,
-  ];
+  args.push(w.name, w.expectedRaw ?? '', w.after.v.length > 0 ? JSON.stringify(w.after) : '', liveAfter - liveBefore, (liveAfter > 0 ? 1 : 0) - (liveBefore > 0 ? 1 : 0));
+  args.push(w.bodies.size);
+  for (const [version, body] of w.bodies) args.push(bodyField(w.name, version), body);
+  const dels = w.removed.map((v) => bodyField(w.name, v));
+  args.push(dels.length, ...dels);
+  // Every record of the name is re-rendered: cheap (a name has a few versions) and never stale.
+  args.push(w.after.v.length);
+  for (const r of w.after.v) args.push(bodyField(w.name, r.version), renderMetaPrefix(w.registry, r));
+  args.push(dels.length, ...dels);
 }

@@ -10,7 +10,7 @@ import { describeSkipped } from './FileRegistrySource.js';
 import { withLock } from './lock.js';
 import { compileNameFilter, type NameFilter } from './nameFilter.js';
 import type { SyncStatus, SyncStatusStore } from './SyncStatusStore.js';
-import { UpdatedSinceRejected, UpstreamClient, type UpstreamClientOptions } from './UpstreamClient.js';
+import { UpdatedSinceRejected, UpstreamClient, type UpstreamClientOptions, type UpstreamPage } from './UpstreamClient.js';
 
 /** Progress of a running sync, reported after every page. */
 export interface SyncProgress {
@@ -153,38 +153,46 @@ export class UpstreamSync {
     const snapshot: FullSnapshot | undefined = mode === 'full' ? writer.snapshot(name, randomUUID()) : undefined;
     const cursors = new Set<string>();
     const result: WalkResult = { pages: 0, entries: 0, changed: 0, removed: 0, skipped: 0 };
-    let cursor: string | undefined;
+    const request = (cursor: string | undefined): Promise<UpstreamPage> => {
+      const page = this.client.fetchPage(
+        { limit: this.config.sync.pageSize, ...(cursor ? { cursor } : {}), ...(mode === 'incremental' && watermark ? { updatedSince: watermark } : {}) },
+        options.signal,
+      );
+      // A prefetched page whose walk failed meanwhile is never awaited: its error is not news.
+      page.catch(() => undefined);
+      return page;
+    };
     try {
-      do {
-        if (result.pages >= this.config.sync.maxPages) {
-          throw new UpstreamError(`upstream returned more than ${this.config.sync.maxPages} pages (sync.maxPages); stopping without removing anything`);
-        }
-        const page = await this.client.fetchPage(
-          { limit: this.config.sync.pageSize, ...(cursor ? { cursor } : {}), ...(mode === 'incremental' && watermark ? { updatedSince: watermark } : {}) },
-          options.signal,
-        );
+      let next = request(undefined);
+      for (;;) {
+        const page = await next;
         result.pages++;
         result.entries += page.items.length;
+        const nextCursor = page.nextCursor;
+        if (nextCursor !== undefined) {
+          if (cursors.has(nextCursor)) throw new UpstreamError('upstream repeated a pagination cursor (a loop); stopping without removing anything');
+          cursors.add(nextCursor);
+        }
+        const more = page.items.length > 0 && nextCursor !== undefined;
+        // The next page is fetched while this one is written (one page ahead, never more).
+        if (more && result.pages < this.config.sync.maxPages) next = request(nextCursor);
         const parsed = parseItems(page.items);
         result.skipped += parsed.skipped.length;
         result.firstSkipped ??= parsed.skipped[0];
         const kept = parsed.entries.filter((e) => this.keep(e.server.name));
-        const written = await writer.upsert(name, groupByName(kept));
+        // Skipped entries count as seen: one bad page entry must not sweep the last good copy.
+        const [written] = await Promise.all([writer.upsert(name, groupByName(kept)), snapshot?.markSeen([...kept.map((e) => e.server), ...skippedRefs(page.items, parsed.skipped)])]);
         result.changed += written.changedNames;
         if (written.overCap > 0) {
           result.skipped += written.overCap;
           result.firstSkipped ??= { index: -1, reason: `versions beyond catalog.maxVersionsPerName were skipped` };
         }
-        // Skipped entries count as seen: one bad page entry must not sweep the last good copy.
-        await snapshot?.markSeen([...kept.map((e) => e.server), ...skippedRefs(page.items, parsed.skipped)]);
         options.onProgress?.({ mode, pages: result.pages, entries: result.entries, changed: result.changed, skipped: result.skipped, startedAt });
-        const next = page.nextCursor;
-        if (next !== undefined) {
-          if (cursors.has(next)) throw new UpstreamError('upstream repeated a pagination cursor (a loop); stopping without removing anything');
-          cursors.add(next);
+        if (!more) break;
+        if (result.pages >= this.config.sync.maxPages) {
+          throw new UpstreamError(`upstream returned more than ${this.config.sync.maxPages} pages (sync.maxPages); stopping without removing anything`);
         }
-        cursor = page.items.length > 0 ? next : undefined;
-      } while (cursor);
+      }
       if (snapshot) result.removed = await snapshot.sweep();
       return result;
     } finally {
