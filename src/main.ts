@@ -93,6 +93,10 @@ export async function startGateway(options: StartOptions): Promise<GatewayHandle
   let webhooks: { close(timeoutMs: number): Promise<void> } | undefined;
   const followers: Array<{ close(): Promise<void> }> = [];
   if (bullRedis) {
+    for (const r of config.registries) {
+      const moved = await writer.migrateLegacyEntries(r.name);
+      if (moved > 0) logger.info('moved catalogue entries to the current storage format', { registry: r.name, entries: moved });
+    }
     for (const source of fileSources) {
       await source.load().catch((err: Error) => logger.error('file registry load failed', { registry: source.config.name, error: err.message }));
       source.watch();

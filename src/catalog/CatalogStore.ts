@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import { bodyField, type Keys } from './keys.js';
+import { readStoredEntry } from './storedEntry.js';
 import { parseStoredName } from './storedName.js';
 import type { StoredName } from './types.js';
 
@@ -23,6 +24,22 @@ export interface EntryRef {
 export interface StoredEntry {
   body: Buffer;
   metaPrefix: Buffer;
+}
+
+/** Indexes of `refs` (all, or those in `only`) grouped by registry, in first-seen order. */
+function groupByRegistry(refs: readonly EntryRef[], only?: readonly number[]): Array<[string, number[]]> {
+  const byRegistry = new Map<string, number[]>();
+  for (const i of only ?? refs.keys()) {
+    const registry = (refs[i] as EntryRef).registry;
+    const list = byRegistry.get(registry);
+    if (list) list.push(i);
+    else byRegistry.set(registry, [i]);
+  }
+  return [...byRegistry];
+}
+
+function fieldsOf(refs: readonly EntryRef[], indexes: readonly number[]): string[] {
+  return indexes.map((i) => bodyField((refs[i] as EntryRef).name, (refs[i] as EntryRef).version));
 }
 
 /**
@@ -78,36 +95,54 @@ export class CatalogStore {
    * round trip of its own). A ref whose body is gone (a concurrent write) maps to `null`.
    */
   async getEntries(refs: readonly EntryRef[]): Promise<{ entries: Array<StoredEntry | null>; headId: string }> {
-    const byRegistry = new Map<string, number[]>();
-    refs.forEach((ref, i) => {
-      const list = byRegistry.get(ref.registry);
-      if (list) list.push(i);
-      else byRegistry.set(ref.registry, [i]);
-    });
+    const groups = groupByRegistry(refs);
     const pipeline = this.redis.pipeline();
     pipeline.xrevrange(this.keys.changes, '+', '-', 'COUNT', 1);
-    const groups = [...byRegistry];
-    for (const [registry, indexes] of groups) {
-      const fields = indexes.map((i) => bodyField((refs[i] as EntryRef).name, (refs[i] as EntryRef).version));
-      pipeline.hmgetBuffer(this.keys.bodies(registry), ...fields);
-      pipeline.hmgetBuffer(this.keys.rendered(registry), ...fields);
-    }
+    for (const [registry, indexes] of groups) pipeline.hmgetBuffer(this.keys.entries(registry), ...fieldsOf(refs, indexes));
     const replies = (await pipeline.exec()) ?? [];
     const [hErr, head] = replies[0] ?? [null, []];
     if (hErr) throw hErr;
     const out: Array<StoredEntry | null> = new Array(refs.length).fill(null);
-    groups.forEach(([, indexes], g) => {
-      const [bErr, bodies] = replies[1 + 2 * g] ?? [null, []];
-      const [mErr, prefixes] = replies[2 + 2 * g] ?? [null, []];
+    const missing: number[] = [];
+    groups.forEach(([registry, indexes], g) => {
+      const [err, values] = replies[1 + g] ?? [null, []];
+      if (err) throw err;
+      indexes.forEach((i, j) => {
+        const value = (values as Array<Buffer | null>)[j];
+        const entry = value ? readStoredEntry(registry, value) : undefined;
+        if (entry) out[i] = entry;
+        else missing.push(i);
+      });
+    });
+    if (missing.length > 0) await this.getLegacyEntries(refs, missing, out);
+    return { entries: out, headId: (head as Array<[string, string[]]>)[0]?.[0] ?? '0-0' };
+  }
+
+  /**
+   * Fills `out[i]` for refs still stored in the previous format (a body hash and a rendered-prefix
+   * hash), which an upgraded gateway serves until {@link CatalogWriter.migrateLegacyEntries} or a
+   * write moves them. Costs a round trip only when an entry was not found in the current format.
+   */
+  private async getLegacyEntries(refs: readonly EntryRef[], indexes: readonly number[], out: Array<StoredEntry | null>): Promise<void> {
+    const groups = groupByRegistry(refs, indexes);
+    const pipeline = this.redis.pipeline();
+    for (const [registry, group] of groups) {
+      const fields = fieldsOf(refs, group);
+      pipeline.hmgetBuffer(this.keys.legacyBodies(registry), ...fields);
+      pipeline.hmgetBuffer(this.keys.legacyRendered(registry), ...fields);
+    }
+    const replies = (await pipeline.exec()) ?? [];
+    groups.forEach(([, group], g) => {
+      const [bErr, bodies] = replies[2 * g] ?? [null, []];
+      const [mErr, prefixes] = replies[2 * g + 1] ?? [null, []];
       if (bErr) throw bErr;
       if (mErr) throw mErr;
-      indexes.forEach((i, j) => {
+      group.forEach((i, j) => {
         const body = (bodies as Array<Buffer | null>)[j];
         const prefix = (prefixes as Array<Buffer | null>)[j];
         if (body && prefix) out[i] = { body, metaPrefix: prefix };
       });
     });
-    return { entries: out, headId: (head as Array<[string, string[]]>)[0]?.[0] ?? '0-0' };
   }
 
   /**

@@ -5,6 +5,7 @@ import type { Keys } from './keys.js';
 import { applyNamesArgs, defineCatalogCommands, type CatalogCommands, type CatalogPipeline, type NameWrite } from './luaCommands.js';
 import { dropVersions, expiredVersions, mergeName, type NameMerge } from './merge.js';
 import { FullSnapshot } from './FullSnapshot.js';
+import { metaFromLegacyPrefix } from './storedEntry.js';
 import { liveCount, nextStoredName, parseStoredName } from './storedName.js';
 import type { IncomingEntry, StoredName, VersionRecord } from './types.js';
 
@@ -120,6 +121,35 @@ export class CatalogWriter {
     } while (cursor !== '0');
     const result = await this.apply(registry, stale, () => ({ records: [], bodies: new Map(), removed: [], changed: false }));
     return result.changedNames;
+  }
+
+  /**
+   * Moves a registry's entries stored in the previous format (bodies and rendered `_meta` in two
+   * hashes) to the current one (storedEntry.ts), in batches; readers serve either meanwhile.
+   * Run by the worker at start; idempotent, and cheap when there is nothing to move.
+   * @returns how many entries moved
+   */
+  async migrateLegacyEntries(registry: string): Promise<number> {
+    const rendered = this.keys.legacyRendered(registry);
+    const bodies = this.keys.legacyBodies(registry);
+    let moved = 0;
+    for (let pass = 0; pass < MAX_CAS_ATTEMPTS && (await this.redis.exists(rendered)) > 0; pass++) {
+      let cursor = '0';
+      do {
+        const [next, flat] = await this.redis.hscan(rendered, cursor, 'COUNT', 500);
+        cursor = next;
+        const triples: string[] = [];
+        for (let i = 0; i + 1 < flat.length; i += 2) {
+          const meta = metaFromLegacyPrefix(registry, flat[i + 1] as string);
+          // A prefix of an unknown shape is dropped with its body only when the name is rewritten.
+          if (meta !== undefined) triples.push(flat[i] as string, flat[i + 1] as string, meta);
+        }
+        if (triples.length > 0) moved += await this.redis.migrateEntries(this.keys.entries(registry), bodies, rendered, ...triples);
+      } while (cursor !== '0');
+    }
+    // Bodies without a rendered prefix were never served; they go with the last prefix.
+    if ((await this.redis.exists(rendered)) === 0) await this.redis.del(bodies);
+    return moved;
   }
 
   private cutoffUs(): number {

@@ -2,10 +2,13 @@
  * Redis key layout. Every key starts with `{prefix}:` — the braces are a Redis Cluster hash tag, so
  * all keys live in one slot and multi-key scripts and transactions work on a cluster.
  *
- * - `r:<registry>:meta`  HASH name → StoredName JSON {since, v: VersionRecord[]} (all versions,
+ * - `r:<registry>:meta`  HASH name → StoredName JSON, compact (storedNameCodec.ts; all versions,
  *                        removed ones included until their retention ends)
- * - `r:<registry>:srv`   HASH name\0version → server.json body (pre-serialised)
- * - `r:<registry>:om`    HASH name\0version → served `_meta`, pre-rendered up to `alsoIn`
+ * - `r:<registry>:e`     HASH name\0version → the served `_meta`'s varying parts and the
+ *                        server.json body, in one value (see storedEntry.ts)
+ * - `r:<registry>:srv`, `r:<registry>:om`  the previous format's bodies and `_meta` prefixes
+ *                        (HASHes by name\0version): still read, moved to `e` by
+ *                        {@link CatalogWriter.migrateLegacyEntries} and by any write of the name
  * - `registries`         HASH registry → JSON {type, createdAt, updatedAt}
  * - `status`             HASH registry → JSON syncStatus
  * - `changes`            STREAM of {seq, reg, name, t}: every index write with its commit time (µs)
@@ -25,11 +28,15 @@ export class Keys {
     return `${this.base}r:${registry}:meta`;
   }
 
-  bodies(registry: string): string {
+  entries(registry: string): string {
+    return `${this.base}r:${registry}:e`;
+  }
+
+  legacyBodies(registry: string): string {
     return `${this.base}r:${registry}:srv`;
   }
 
-  rendered(registry: string): string {
+  legacyRendered(registry: string): string {
     return `${this.base}r:${registry}:om`;
   }
 

@@ -1,25 +1,4 @@
-import { GATEWAY_META_KEY, OFFICIAL_META_KEY, type OfficialMeta, type VersionRecord } from './types.js';
-
-/**
- * The served `_meta` of one version, pre-rendered up to the caller-dependent part: everything but
- * the value of the gateway block's `alsoIn`. Stored beside the body at write time, so a read only
- * concatenates strings.
- */
-export function renderMetaPrefix(registry: string, r: VersionRecord): string {
-  const official: OfficialMeta = {
-    status: r.status,
-    statusChangedAt: r.statusChangedAt,
-    publishedAt: r.publishedAt,
-    updatedAt: r.updatedAt,
-    isLatest: r.isLatest,
-  };
-  if (r.statusMessage !== undefined) official.statusMessage = r.statusMessage;
-  const gateway: Record<string, unknown> = { registry };
-  if (r.upstreamUpdatedAt !== undefined) gateway.upstreamUpdatedAt = r.upstreamUpdatedAt;
-  gateway.syncedAt = r.syncedAt;
-  const gatewayJson = JSON.stringify(gateway);
-  return `{${JSON.stringify(OFFICIAL_META_KEY)}:${JSON.stringify(official)},${JSON.stringify(GATEWAY_META_KEY)}:${gatewayJson.slice(0, -1)},"alsoIn":`;
-}
+import { GATEWAY_META_KEY, OFFICIAL_META_KEY } from './types.js';
 
 const SERVER_OPEN = Buffer.from('{"server":');
 const META_OPEN = Buffer.from(',"_meta":');

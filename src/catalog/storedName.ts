@@ -1,15 +1,14 @@
 import { NOW } from './clock.js';
 import { isLive } from './merge.js';
+import { decodeStoredName } from './storedNameCodec.js';
 import type { StoredName, VersionRecord } from './types.js';
 
 /** The stored value of a name no registry write has touched yet. */
 export const EMPTY_NAME: StoredName = Object.freeze({ since: '', v: [] }) as StoredName;
 
-/** Parses a meta-hash value; legacy values (a bare record array) read as held since forever. */
+/** Parses a meta-hash value in any stored format (see {@link decodeStoredName}). */
 export function parseStoredName(raw: string | null | undefined): StoredName {
-  if (!raw) return EMPTY_NAME;
-  const parsed = JSON.parse(raw) as StoredName | VersionRecord[];
-  return Array.isArray(parsed) ? { since: '', v: parsed } : parsed;
+  return raw ? decodeStoredName(raw) : EMPTY_NAME;
 }
 
 /** Live versions of a stored name (the ones that make the registry hold it). */

@@ -1,18 +1,20 @@
 --[[
   Compare-and-set of several names of one registry in one call: for each name, its stored record,
-  bodies and rendered _meta, and one change event, written atomically; a name whose stored value
+  its versions' entries (stored _meta parts and body), and one change event, written atomically;
+  a name whose stored value
   is not the expected one is left alone (the caller reads it again and retries). The registry's
   counters move by the sum of the applied names' deltas. Every applied name gets its own commit
   time from the catalogue's clock: strictly greater than every earlier commit's, in call order.
 
   Input:
-    KEYS[1] meta      HASH name -> StoredName JSON
-    KEYS[2] bodies    HASH name\0version -> server.json
-    KEYS[3] rendered  HASH name\0version -> _meta prefix
-    KEYS[4] clock     STRING last commit time (µs since the epoch)
-    KEYS[5] seq       STRING change counter
-    KEYS[6] changes   STREAM change events
-    KEYS[7] counts    HASH <registry>:names / <registry>:versions
+    KEYS[1] meta      HASH name -> StoredName JSON (compact, see storedNameCodec.ts)
+    KEYS[2] entries   HASH name\0version -> _meta parts \0 body (see storedEntry.ts)
+    KEYS[3] clock     STRING last commit time (µs since the epoch)
+    KEYS[4] seq       STRING change counter
+    KEYS[5] changes   STREAM change events
+    KEYS[6] counts    HASH <registry>:names / <registry>:versions
+    KEYS[7] legacy bodies    HASH name\0version -> server.json (previous format: read, then dropped)
+    KEYS[8] legacy rendered  HASH name\0version -> _meta prefix (previous format: dropped)
 
     ARGV[1] registry
     ARGV[2] stream MAXLEN (approximate)
@@ -22,13 +24,13 @@
       new StoredName JSON ('' = delete the name)
       live versions delta
       names delta (-1, 0, 1)
-      N1 = bodies to set, then N1 (field, body) pairs
-      N2 = bodies to delete, then N2 fields
-      N3 = rendered to set, then N3 (field, prefix) pairs
-      N4 = rendered to delete, then N4 fields
+      N1 = new bodies, then N1 (field, body) pairs
+      N2 = entries to write (every version the name keeps), then N2 (field, _meta parts) pairs
+      N3 = entries to delete, then N3 fields
 
-  Every "@@NOW@@" JSON string in a new StoredName and its rendered prefixes becomes that name's
-  commit time: RFC 3339 UTC with microseconds.
+  An entry's body is the new one when given, else the one it holds (or, for data of the previous
+  format, the legacy body). Every "@@NOW@@" JSON string in a new StoredName and its _meta parts
+  becomes that name's commit time: RFC 3339 UTC with microseconds.
 
   Output:
     an array with one element per name: its commit time (string) when applied, 0 when its stored
@@ -36,7 +38,8 @@
 ]]
 local registry = ARGV[1]
 local maxlen = ARGV[2]
-local last = tonumber(redis.call('GET', KEYS[4]) or '0')
+local last = tonumber(redis.call('GET', KEYS[3]) or '0')
+local legacy = redis.call('EXISTS', KEYS[7], KEYS[8]) > 0
 local t = redis.call('TIME')
 local us = tonumber(t[1]) * 1000000 + tonumber(t[2])
 if us <= last then us = last + 1 end
@@ -66,7 +69,20 @@ local function iso(stamp)
   return string.format('%s.%06dZ', datePart, stamp - secs * 1000000)
 end
 
-local seq = tonumber(redis.call('GET', KEYS[5]) or '0')
+local seq = tonumber(redis.call('GET', KEYS[4]) or '0')
+
+-- The body an entry keeps when no new one is given.
+local function heldBody(field)
+  local old = redis.call('HGET', KEYS[2], field)
+  if old then
+    local a = string.find(old, '\0', 1, true)
+    local b = a and string.find(old, '\0', a + 1, true)
+    if b then return string.sub(old, b + 1) end
+  end
+  if legacy then return redis.call('HGET', KEYS[7], field) end
+  return false
+end
+
 local versionsDelta, namesDelta, applied = 0, 0, 0
 local out = {}
 local i = 3
@@ -93,32 +109,40 @@ while i <= #ARGV do
     out[#out + 1] = 0
   end
   i = i + 5
-  for k = 2, 3 do
-    local nset = tonumber(ARGV[i])
-    if ok then
-      for j = 1, nset do
-        local v = ARGV[i + 2 * j]
-        if k == 3 then v = (string.gsub(v, '"@@NOW@@"', stamp)) end
-        redis.call('HSET', KEYS[k], ARGV[i + 2 * j - 1], v)
+  local nbodies = tonumber(ARGV[i])
+  local bodies = {}
+  for j = 1, nbodies do bodies[ARGV[i + 2 * j - 1]] = ARGV[i + 2 * j] end
+  i = i + 2 * nbodies + 1
+  local nentries = tonumber(ARGV[i])
+  if ok then
+    for j = 1, nentries do
+      local field = ARGV[i + 2 * j - 1]
+      local body = bodies[field] or heldBody(field)
+      if body then
+        redis.call('HSET', KEYS[2], field, (string.gsub(ARGV[i + 2 * j], '"@@NOW@@"', stamp)) .. '\0' .. body)
       end
+      if legacy then redis.call('HDEL', KEYS[7], field); redis.call('HDEL', KEYS[8], field) end
     end
-    i = i + 2 * nset + 1
-    local ndel = tonumber(ARGV[i])
-    if ok then
-      for j = 1, ndel do redis.call('HDEL', KEYS[k], ARGV[i + j]) end
-    end
-    i = i + ndel + 1
   end
+  i = i + 2 * nentries + 1
+  local ndel = tonumber(ARGV[i])
+  if ok then
+    for j = 1, ndel do
+      redis.call('HDEL', KEYS[2], ARGV[i + j])
+      if legacy then redis.call('HDEL', KEYS[7], ARGV[i + j]); redis.call('HDEL', KEYS[8], ARGV[i + j]) end
+    end
+  end
+  i = i + ndel + 1
   if ok then
     seq = seq + 1
-    redis.call('XADD', KEYS[6], 'MAXLEN', '~', maxlen, '*', 'seq', seq, 'reg', registry, 'name', name, 't', string.format('%.0f', us))
+    redis.call('XADD', KEYS[5], 'MAXLEN', '~', maxlen, '*', 'seq', seq, 'reg', registry, 'name', name, 't', string.format('%.0f', us))
   end
 end
 
 if applied > 0 then
-  redis.call('SET', KEYS[4], string.format('%.0f', us))
-  redis.call('SET', KEYS[5], seq)
-  if versionsDelta ~= 0 then redis.call('HINCRBY', KEYS[7], registry .. ':versions', versionsDelta) end
-  if namesDelta ~= 0 then redis.call('HINCRBY', KEYS[7], registry .. ':names', namesDelta) end
+  redis.call('SET', KEYS[3], string.format('%.0f', us))
+  redis.call('SET', KEYS[4], seq)
+  if versionsDelta ~= 0 then redis.call('HINCRBY', KEYS[6], registry .. ':versions', versionsDelta) end
+  if namesDelta ~= 0 then redis.call('HINCRBY', KEYS[6], registry .. ':names', namesDelta) end
 end
 return out

@@ -126,7 +126,7 @@ describe('conditional reads', () => {
     const res = await get('/v0.1/servers/com.acme%2Ftool/versions', 'dev');
     const etag = res.headers.get('etag') as string;
     await res.arrayBuffer();
-    const keys = await gw.redis.keys(`*r:internal:srv`);
+    const keys = await gw.redis.keys(`*r:internal:e`);
     const saved = await gw.redis.dumpBuffer(keys[0] as string);
     await gw.redis.del(keys[0] as string);
     try {
