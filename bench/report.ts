@@ -11,6 +11,8 @@ export interface Scenario {
   workerPeakMiB: number;
   incrementalMs: number;
   usedMemoryBytes: number;
+  /** `MEMORY USAGE` of the scenario's keys, by kind (`r:*:e`, `r:*:meta`, `changes`, ...). */
+  redisBytesByKey?: Array<{ key: string; bytes: number }>;
   apiRssMiB: number;
   apiPeakMiB: number;
   /** Per route: the gateway's 200s and 304s, and both baselines sending the same bytes. */
@@ -72,6 +74,10 @@ export function writeReport(report: Report, file: string): void {
     lines.push(`| ${s.label} | ${f(s.apiRssMiB)} | ${f(s.apiPeakMiB)} | ${f(s.usedMemoryBytes / 2 ** 20)} | ${f(s.usedMemoryBytes / s.versions)} |`);
   }
   lines.push('');
+  for (const s of report.scenarios) {
+    const keys = (s.redisBytesByKey ?? []).filter((k) => k.bytes / s.versions >= 1);
+    if (keys.length > 0) lines.push(`Redis bytes per version by key, ${s.label}: ${keys.map((k) => `\`${k.key}\` ${f(k.bytes / s.versions)}`).join(', ')}.`, '');
+  }
 
   lines.push('## Targets (largest corpus)', '');
   lines.push('| target | measured | |');

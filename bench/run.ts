@@ -17,6 +17,7 @@ import { startOidcProvider } from '../devServices/oidc-provider.mjs';
 import { freePort, startRedisServer } from '../devServices/redis.mjs';
 import { measure, type LoadResult } from './http.js';
 import { median, rssOf, startBaseline, startGateway, startUpstream, stopChild, type BaselineProcess, type UpstreamProcess } from './processes.js';
+import { redisMemory } from './redisMemory.js';
 import { writeReport, type Report, type Scenario } from './report.js';
 
 const QUICK = process.env.BENCH_QUICK === '1';
@@ -111,7 +112,8 @@ async function scenario(label: string, upstreams: number, redisUrl: string, issu
   const versions = [...done.values()].reduce((n, s) => n + s.versionCount, 0);
   const perUpstream = [...done.values()].map((s) => ({ seconds: (s.durationMs as number) / 1000, versions: 0 }));
   ups.forEach((u, k) => ((perUpstream[k] as { versions: number }).versions = u.versions));
-  const usedMemory = Number(/used_memory:(\d+)/.exec(await redis.info('memory'))?.[1] ?? 0) - baseMemory;
+  const memory = await redisMemory(redis, prefix, baseMemory, versions);
+  const usedMemory = memory.usedBytes;
 
   log(`${label}: incremental syncs of 100 changes`);
   const writer = CatalogWriter.forConfig(redis, keys, config.catalog);
@@ -170,7 +172,7 @@ async function scenario(label: string, upstreams: number, redisUrl: string, issu
   const apiRss = rssOf(api.pid as number);
   await stopChild(api);
   redis.disconnect();
-  return { label, upstreams, versions, fullWall, perUpstream, workerPeakMiB: workerRss.peakMiB, incrementalMs, usedMemoryBytes: usedMemory, apiRssMiB: apiRss.rssMiB, apiPeakMiB: apiRss.peakMiB, http };
+  return { label, upstreams, versions, fullWall, perUpstream, workerPeakMiB: workerRss.peakMiB, incrementalMs, usedMemoryBytes: usedMemory, redisBytesByKey: memory.byKey, apiRssMiB: apiRss.rssMiB, apiPeakMiB: apiRss.peakMiB, http };
 }
 
 async function incrementalAtSmallSize(redisUrl: string): Promise<{ versions: number; ms: number }> {
