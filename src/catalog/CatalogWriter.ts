@@ -140,7 +140,7 @@ export class CatalogWriter {
         cursor = next;
         const triples: string[] = [];
         for (let i = 0; i + 1 < flat.length; i += 2) {
-          const meta = metaFromLegacyPrefix(registry, flat[i + 1] as string);
+          const meta = metaFromLegacyPrefix(flat[i + 1] as string);
           // A prefix of an unknown shape is dropped with its body only when the name is rewritten.
           if (meta !== undefined) triples.push(flat[i] as string, flat[i + 1] as string, meta);
         }

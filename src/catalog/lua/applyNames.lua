@@ -71,13 +71,17 @@ end
 
 local seq = tonumber(redis.call('GET', KEYS[4]) or '0')
 
--- The body an entry keeps when no new one is given.
+-- The body an entry keeps when no new one is given: what follows the 8 _meta values.
+local META_VALUES = 8
 local function heldBody(field)
   local old = redis.call('HGET', KEYS[2], field)
   if old then
-    local a = string.find(old, '\0', 1, true)
-    local b = a and string.find(old, '\0', a + 1, true)
-    if b then return string.sub(old, b + 1) end
+    local at = 0
+    for _ = 1, META_VALUES do
+      at = string.find(old, '\0', at + 1, true)
+      if not at then break end
+    end
+    if at then return string.sub(old, at + 1) end
   end
   if legacy then return redis.call('HGET', KEYS[7], field) end
   return false

@@ -5,9 +5,10 @@ import { CatalogStore } from '../../../src/catalog/CatalogStore.js';
 import { CatalogWriter } from '../../../src/catalog/CatalogWriter.js';
 import { Keys, bodyField } from '../../../src/catalog/keys.js';
 import { hashBody, searchText } from '../../../src/catalog/merge.js';
-import { GATEWAY_META_KEY, OFFICIAL_META_KEY, type ServerJson, type VersionRecord } from '../../../src/catalog/types.js';
+import { OFFICIAL_META_KEY, type ServerJson, type VersionRecord } from '../../../src/catalog/types.js';
 import { server } from '../../helpers/corpus.js';
 import { startTestGateway } from '../../helpers/gateway.js';
+import { referenceMetaPrefix } from '../../helpers/metaPrefix.js';
 import { startTestRedis, type TestRedis } from '../../helpers/redis.js';
 
 const T0 = '2025-10-01T00:00:00Z';
@@ -18,16 +19,6 @@ function legacyRecord(body: ServerJson, extra: Partial<VersionRecord> = {}): Ver
   return { version: body.version, status: 'active', statusChangedAt: T0, publishedAt: T0, updatedAt: T1, isLatest: false, syncedAt: T1, hash: hashBody(JSON.stringify(body)), text: searchText(body), upstreamUpdatedAt: T0, ...extra };
 }
 
-/** The `_meta` prefix as the previous writer rendered it into `r:<registry>:om`. */
-function legacyPrefix(registry: string, r: VersionRecord): string {
-  const official: Record<string, unknown> = { status: r.status, statusChangedAt: r.statusChangedAt, publishedAt: r.publishedAt, updatedAt: r.updatedAt, isLatest: r.isLatest };
-  if (r.statusMessage !== undefined) official.statusMessage = r.statusMessage;
-  const gateway: Record<string, unknown> = { registry };
-  if (r.upstreamUpdatedAt !== undefined) gateway.upstreamUpdatedAt = r.upstreamUpdatedAt;
-  gateway.syncedAt = r.syncedAt;
-  return `{${JSON.stringify(OFFICIAL_META_KEY)}:${JSON.stringify(official)},${JSON.stringify(GATEWAY_META_KEY)}:${JSON.stringify(gateway).slice(0, -1)},"alsoIn":`;
-}
-
 /** Writes names into `registry` in the previous storage format (`{since, v}` records, `srv` and `om` hashes). */
 async function seedLegacy(redis: Redis, keys: Keys, registry: string, names: Record<string, Array<[ServerJson, Partial<VersionRecord>]>>): Promise<void> {
   let versions = 0;
@@ -36,7 +27,7 @@ async function seedLegacy(redis: Redis, keys: Keys, registry: string, names: Rec
     await redis.hset(keys.meta(registry), name, JSON.stringify({ since: T1, v: records }));
     for (const [i, [body]] of entries.entries()) {
       await redis.hset(`${keys.base}r:${registry}:srv`, bodyField(name, body.version), JSON.stringify(body));
-      await redis.hset(`${keys.base}r:${registry}:om`, bodyField(name, body.version), legacyPrefix(registry, records[i] as VersionRecord));
+      await redis.hset(`${keys.base}r:${registry}:om`, bodyField(name, body.version), referenceMetaPrefix(registry, records[i] as VersionRecord));
     }
     versions += records.length;
   }
@@ -74,7 +65,7 @@ describe('upgrade in place from the previous storage format', () => {
     ];
     const before = (await store.getEntries(refs)).entries;
     assert.equal(before[0]?.body.toString(), JSON.stringify(tool1));
-    assert.equal(before[1]?.metaPrefix.toString(), legacyPrefix('internal', legacyRecord(other, { isLatest: true, status: 'deprecated', statusMessage: 'use tool' })));
+    assert.equal(before[1]?.metaPrefix.toString(), referenceMetaPrefix('internal', legacyRecord(other, { isLatest: true, status: 'deprecated', statusMessage: 'use tool' })));
     const names = await store.readNames('internal', ['com.acme/tool']);
     assert.deepEqual(names.get('com.acme/tool')?.v.map((r) => [r.version, r.isLatest, r.text]), [
       ['1.0.0', false, searchText(tool1)],
