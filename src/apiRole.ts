@@ -8,6 +8,7 @@ import { AnonymousAuthenticator, type Authenticator } from './auth/Authenticator
 import { OidcAuthenticator } from './auth/OidcAuthenticator.js';
 import { ReadModelFollower } from './catalog/ReadModelFollower.js';
 import { CatalogService } from './catalog/CatalogService.js';
+import { EntryCache } from './catalog/EntryCache.js';
 import type { CatalogStore } from './catalog/CatalogStore.js';
 import type { CatalogWriter } from './catalog/CatalogWriter.js';
 import { CursorCodec } from './catalog/cursor.js';
@@ -102,7 +103,13 @@ export async function startApi(deps: ApiDeps): Promise<RunningApi> {
   await index.load();
   collectLoadGarbage();
   const access = new AccessPolicy(config.access, registryNames, config.auth.mode === 'none');
-  const catalog = new CatalogService(index, store, new CursorCodec(await cursorSecret(redis, keys)), config.catalog.tombstoneRetention);
+  const catalog = new CatalogService(
+    index,
+    store,
+    new CursorCodec(await cursorSecret(redis, keys)),
+    config.catalog.tombstoneRetention,
+    new EntryCache(config.catalog.entryCacheBytes),
+  );
   const registries = new RegistryService(
     config.registries,
     guardedStore(deps.status),

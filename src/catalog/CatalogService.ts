@@ -1,5 +1,7 @@
 import { NotFoundError } from '../errors.js';
-import type { CatalogStore } from './CatalogStore.js';
+import type { CatalogStore, StoredEntry } from './CatalogStore.js';
+import { EntryCache } from './EntryCache.js';
+import { HeadProbe } from './HeadProbe.js';
 import { entityTag, noneMatch } from './entityTag.js';
 import type { CursorCodec } from './cursor.js';
 import { alsoIn, findVersion, listRows, listVersions, type ListFilter, type Row } from './listing.js';
@@ -39,16 +41,21 @@ export class CatalogService {
   /**
    * @param tombstoneRetentionMs removed and displaced versions served as changed longer ago than
    *   this are no longer shown (config `catalog.tombstoneRetention`)
+   * @param cache served entries kept by this replica (default: none)
    */
   constructor(
     private readonly follower: ReadModelFollower,
     private readonly store: CatalogStore,
     private readonly cursors: CursorCodec,
     private readonly tombstoneRetentionMs: number,
+    private readonly cache: EntryCache = new EntryCache(0),
     private readonly clock: () => number = Date.now,
   ) {
     this.renderer = new RowRenderer(() => this.follower.model, store);
+    this.probe = new HeadProbe(() => store.headId());
   }
+
+  private readonly probe: HeadProbe;
 
   /** Renders rows as list routes show them (shared with change feeds). */
   readonly renderer: RowRenderer;
@@ -116,12 +123,13 @@ export class CatalogService {
   }
 
   /**
-   * Answers a read from a current read model in one Redis round trip in the common case: `plan`
-   * works on the model as it is, and the bodies are fetched together with the change stream's
-   * newest id; only when that moved past what the model has applied is the model brought up to date
-   * and the read planned again (read-your-writes across replicas, without a round trip per request
-   * just to ask). A third attempt refreshes first and takes what it gets. Store failures become 503s
-   * where the store is handed in (`guardedStore` in the composition root), not here.
+   * Answers a read from a current read model: `plan` works on the model as it is; the page's
+   * entries come from the entry cache or one pipelined fetch, followed by a probe of the change
+   * stream's newest id (shared by concurrent reads, see {@link HeadProbe}). Only when that moved past
+   * what the model has applied is the model brought up to date and the read planned again
+   * (read-your-writes across replicas, without a round trip per request just to ask). A third
+   * attempt refreshes first and takes what it gets. Store failures become 503s where the store is
+   * handed in (`guardedStore` in the composition root), not here.
    * @returns undefined when nothing is visible (a current "not found")
    */
   private async answer(view: Visibility, ifNoneMatch: string | undefined, plan: () => Planned | undefined): Promise<Reply | undefined> {
@@ -131,17 +139,49 @@ export class CatalogService {
       const seen = this.follower.appliedId;
       const planned = plan();
       if (!planned || noneMatch(ifNoneMatch, planned.etag)) {
-        if (final || (await this.store.headId()) === seen) return planned && { etag: planned.etag, body: null };
+        if (final || (await this.probe.head()) === seen) return planned && { etag: planned.etag, body: null };
       } else {
-        const { entries, headId } = await this.store.getEntries(this.renderer.refs(planned.rows));
+        const fetched = this.fetch(planned.rows);
+        const head = this.probe.head();
+        const [entries, headId] = await Promise.all([fetched, head]);
         if (final || headId === seen) {
-          const { chunks, count } = this.renderer.assemble(view, planned.rows, entries);
+          entries.keep();
+          const { chunks, count } = this.renderer.assemble(view, planned.rows, entries.entries);
           const body = planned.build(chunks, count);
           return body ? { etag: planned.etag, body } : undefined;
         }
       }
       await this.follower.ensureFresh();
     }
+  }
+
+  /**
+   * The rows' entries, from the cache where it holds them for the model's current record of the
+   * name, else from the store (sent before the caller's head probe, on the same connection). `keep`
+   * caches what was fetched, for the records the rows were planned on: call it only once the probe
+   * proved the fetch saw the state the model describes.
+   */
+  private async fetch(rows: readonly Row[]): Promise<{ entries: Array<StoredEntry | null>; keep(): void }> {
+    const model = this.model;
+    const owners = rows.map((r) => model.entry(r.registry, r.name));
+    const entries: Array<StoredEntry | null | undefined> = rows.map((r, i) => {
+      const owner = owners[i];
+      return owner && this.cache.get(owner, r.version);
+    });
+    const missing: number[] = [];
+    entries.forEach((e, i) => e === undefined && missing.push(i));
+    const rowsMissing = missing.map((i) => rows[i] as Row);
+    const got = missing.length === 0 ? [] : await this.store.getEntries(this.renderer.refs(rowsMissing));
+    missing.forEach((i, j) => (entries[i] = got[j] ?? null));
+    return {
+      entries: entries as Array<StoredEntry | null>,
+      keep: () =>
+        missing.forEach((i, j) => {
+          const owner = owners[i];
+          const entry = got[j];
+          if (owner && entry) this.cache.set(owner, (rows[i] as Row).version, entry);
+        }),
+    };
   }
 
   /**

@@ -73,11 +73,10 @@ export class CatalogStore {
   }
 
   /**
-   * Fetches the stored body and `_meta` prefix of each ref, and the change stream's newest id, in
-   * one pipelined round trip (so a reader learns whether its read model was current without a
-   * round trip of its own). A ref whose body is gone (a concurrent write) maps to `null`.
+   * Fetches the stored body and `_meta` prefix of each ref in one pipelined round trip (one HMGET
+   * pair per registry). A ref whose body is gone (a concurrent write) maps to `null`.
    */
-  async getEntries(refs: readonly EntryRef[]): Promise<{ entries: Array<StoredEntry | null>; headId: string }> {
+  async getEntries(refs: readonly EntryRef[]): Promise<Array<StoredEntry | null>> {
     const byRegistry = new Map<string, number[]>();
     refs.forEach((ref, i) => {
       const list = byRegistry.get(ref.registry);
@@ -85,20 +84,17 @@ export class CatalogStore {
       else byRegistry.set(ref.registry, [i]);
     });
     const pipeline = this.redis.pipeline();
-    pipeline.xrevrange(this.keys.changes, '+', '-', 'COUNT', 1);
     const groups = [...byRegistry];
     for (const [registry, indexes] of groups) {
       const fields = indexes.map((i) => bodyField((refs[i] as EntryRef).name, (refs[i] as EntryRef).version));
       pipeline.hmgetBuffer(this.keys.bodies(registry), ...fields);
       pipeline.hmgetBuffer(this.keys.rendered(registry), ...fields);
     }
-    const replies = (await pipeline.exec()) ?? [];
-    const [hErr, head] = replies[0] ?? [null, []];
-    if (hErr) throw hErr;
+    const replies = groups.length === 0 ? [] : ((await pipeline.exec()) ?? []);
     const out: Array<StoredEntry | null> = new Array(refs.length).fill(null);
     groups.forEach(([, indexes], g) => {
-      const [bErr, bodies] = replies[1 + 2 * g] ?? [null, []];
-      const [mErr, prefixes] = replies[2 + 2 * g] ?? [null, []];
+      const [bErr, bodies] = replies[2 * g] ?? [null, []];
+      const [mErr, prefixes] = replies[1 + 2 * g] ?? [null, []];
       if (bErr) throw bErr;
       if (mErr) throw mErr;
       indexes.forEach((i, j) => {
@@ -107,7 +103,7 @@ export class CatalogStore {
         if (body && prefix) out[i] = { body, metaPrefix: prefix };
       });
     });
-    return { entries: out, headId: (head as Array<[string, string[]]>)[0]?.[0] ?? '0-0' };
+    return out;
   }
 
   /**

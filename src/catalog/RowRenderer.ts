@@ -40,7 +40,7 @@ export class RowRenderer {
 
   /** Each row rendered on its own (undefined for a row whose body vanished meanwhile). */
   async renderEach(view: Visibility, rows: readonly Row[]): Promise<Array<Buffer | undefined>> {
-    const { entries } = await this.store.getEntries(this.refs(rows));
+    const entries = await this.store.getEntries(this.refs(rows));
     return rows.map((row, i) => {
       const entry = entries[i];
       return entry ? Buffer.concat(this.assemble(view, [row], [entry]).chunks) : undefined;
