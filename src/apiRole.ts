@@ -32,7 +32,6 @@ import { EventStreams } from './events/EventStreams.js';
 import { WebhookAdmin } from './webhooks/WebhookAdmin.js';
 import { syncHealthSource } from './observability/syncHealthSource.js';
 import { auditingLogger, AuditTrail } from './ui/AuditTrail.js';
-import { createConsole } from './ui/consoleApp.js';
 
 /** What the API role needs from the process. */
 export interface ApiDeps {
@@ -122,8 +121,9 @@ export async function startApi(deps: ApiDeps): Promise<RunningApi> {
   if (authenticator instanceof OidcAuthenticator) authenticator.registerMetrics(metrics.registry);
   registerSyncHealthMetrics(metrics.registry, syncHealthSource(config, deps.status, redis));
   const publisher = new PublishService(config.registries, config.publish, guardedStore(deps.writer), new ServerSchemaValidator(), logger);
+  // The console (and Bull Board with it) is loaded only when enabled: an API without it stays lighter.
   const ui = trail
-    ? createConsole({ config, logger, redis, keyBase: keys.base, authenticator, access, trail, queues: [deps.queue.queue], publicUrl: () => publicUrl, env: deps.env })
+    ? (await import('./ui/consoleApp.js')).createConsole({ config, logger, redis, keyBase: keys.base, authenticator, access, trail, queues: [deps.queue.queue], publicUrl: () => publicUrl, env: deps.env })
     : undefined;
   const feed = new ModelChangeFeed({
     follower: index,

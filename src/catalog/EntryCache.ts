@@ -1,79 +1,88 @@
 import type { StoredEntry } from './CatalogStore.js';
 
-/** Bytes counted per cached entry beyond its buffers and key (map slot, objects, headers). */
-const ENTRY_OVERHEAD = 160;
+/** Size of one cache segment: entries are copied into segments, which are reused whole. */
+export const SEGMENT_BYTES = 1 << 20;
 
-interface Cached {
-  /** The read model's record of the name the entry was fetched for (see {@link EntryCache}). */
-  owner: object;
-  version: string;
-  entry: StoredEntry;
-  bytes: number;
+interface Slot {
+  segment: number;
+  generation: number;
+  offset: number;
+  bodyLength: number;
+  prefixLength: number;
 }
 
 /**
- * A bounded, least-recently-used cache of served entries (body and `_meta` prefix) of one replica.
+ * A bounded cache of served entries (body and `_meta` prefix) of one replica.
  *
  * It can never serve stale data: entries are filed under the read model's record of their name
  * (`IndexedName`) that was current when they were fetched consistently with the model, and are
  * only found through that very record object. Every write of a name makes the read model replace
- * that object, so a rewritten entry simply misses (and ages out); the freshness of the model itself
- * is checked per read as before (`CatalogService.answer`). Lookups hash only object identities and
- * the model's interned version strings.
+ * that object, so a rewritten entry simply misses; the freshness of the model itself is checked per
+ * read as before (`CatalogService.answer`).
+ *
+ * Its memory is exactly its budget: entries are copied into fixed 1 MiB segments, filled in turn
+ * and reused whole, oldest first (FIFO eviction), so there is no allocation per entry and no
+ * fragmentation. Lookups hash only object identities and the model's interned version strings.
  */
 export class EntryCache {
-  private readonly byOwner = new WeakMap<object, Map<string, Cached>>();
-  /** Every cached entry, least recently used first. */
-  private readonly order = new Set<Cached>();
-  private size = 0;
+  private readonly segments: Buffer[] = [];
+  private readonly generations: number[] = [];
+  /** Per segment: the slot maps and versions filed in it, forgotten when it is reused. */
+  private readonly filed: Array<Array<[Map<string, Slot>, string]>> = [];
+  private readonly byOwner = new WeakMap<object, Map<string, Slot>>();
+  private readonly count: number;
+  private current = -1;
+  private offset = SEGMENT_BYTES;
 
-  /** @param maxBytes budget (config `catalog.entryCacheBytes`); 0 disables the cache */
-  constructor(private readonly maxBytes: number) {}
+  /** @param maxBytes budget (config `catalog.entryCacheBytes`), used in whole 1 MiB segments; below one segment disables the cache */
+  constructor(maxBytes: number) {
+    this.count = Math.floor(maxBytes / SEGMENT_BYTES);
+  }
 
-  /** Bytes held now. */
+  /** Bytes of segments allocated so far (at most the budget). */
   get bytes(): number {
-    return this.size;
+    return this.segments.length * SEGMENT_BYTES;
   }
 
-  /** The cached entry of `version` fetched for the name's record `owner`, else undefined. */
+  /** A copy of the cached entry of `version` fetched for the name's record `owner`, else undefined. */
   get(owner: object, version: string): StoredEntry | undefined {
-    const hit = this.byOwner.get(owner)?.get(version);
-    if (!hit) return undefined;
-    this.order.delete(hit);
-    this.order.add(hit);
-    return hit.entry;
+    const slot = this.byOwner.get(owner)?.get(version);
+    if (!slot || this.generations[slot.segment] !== slot.generation) return undefined;
+    const segment = this.segments[slot.segment] as Buffer;
+    const start = slot.offset;
+    const split = start + slot.bodyLength;
+    return { body: Buffer.from(segment.subarray(start, split)), metaPrefix: Buffer.from(segment.subarray(split, split + slot.prefixLength)) };
   }
 
-  /**
-   * Keeps a copy of `entry` (fetched buffers may share a larger network buffer, which must not be
-   * retained) for `owner`, evicting the least recently used entries beyond the budget.
-   */
+  /** Copies `entry` in for `owner`, reusing the oldest segment when the current one is full. */
   set(owner: object, version: string, entry: StoredEntry): void {
-    const bytes = entry.body.length + entry.metaPrefix.length + ENTRY_OVERHEAD;
-    if (bytes > this.maxBytes / 8) return;
+    const size = entry.body.length + entry.metaPrefix.length;
+    if (this.count === 0 || size > SEGMENT_BYTES) return;
+    if (this.offset + size > SEGMENT_BYTES) this.advance();
+    const segment = this.segments[this.current] as Buffer;
+    entry.body.copy(segment, this.offset);
+    entry.metaPrefix.copy(segment, this.offset + entry.body.length);
     let versions = this.byOwner.get(owner);
     if (!versions) this.byOwner.set(owner, (versions = new Map()));
-    const old = versions.get(version);
-    if (old) this.drop(old);
-    const cached: Cached = { owner, version, entry: { body: copy(entry.body), metaPrefix: copy(entry.metaPrefix) }, bytes };
-    versions.set(version, cached);
-    this.order.add(cached);
-    this.size += bytes;
-    for (const oldest of this.order) {
-      if (this.size <= this.maxBytes) break;
-      this.drop(oldest);
+    const generation = this.generations[this.current] as number;
+    versions.set(version, { segment: this.current, generation, offset: this.offset, bodyLength: entry.body.length, prefixLength: entry.metaPrefix.length });
+    (this.filed[this.current] as Array<[Map<string, Slot>, string]>).push([versions, version]);
+    this.offset += size;
+  }
+
+  private advance(): void {
+    this.current = (this.current + 1) % this.count;
+    this.offset = 0;
+    if (this.current === this.segments.length) {
+      this.segments.push(Buffer.allocUnsafeSlow(SEGMENT_BYTES));
+      this.generations.push(0);
+      this.filed.push([]);
+      return;
     }
+    this.generations[this.current] = (this.generations[this.current] as number) + 1;
+    for (const [versions, version] of this.filed[this.current] as Array<[Map<string, Slot>, string]>) {
+      if (versions.get(version)?.segment === this.current) versions.delete(version);
+    }
+    this.filed[this.current] = [];
   }
-
-  private drop(cached: Cached): void {
-    this.order.delete(cached);
-    this.byOwner.get(cached.owner)?.delete(cached.version);
-    this.size -= cached.bytes;
-  }
-}
-
-function copy(buffer: Buffer): Buffer {
-  const out = Buffer.allocUnsafeSlow(buffer.length);
-  buffer.copy(out);
-  return out;
 }

@@ -75,7 +75,21 @@ export class ReadModel {
     this.pool = new StringPool();
     this.parts = this.registries.map(() => ({ names: [], byName: new Map() }));
     this.holders = new Map();
-    this.registries.forEach((_, i) => load(i, (name, stored) => this.set(i, name, stored, true)));
+    this.registries.forEach((_, i) => load(i, (name, stored) => this.add(i, name, stored)));
+    this.loaded();
+  }
+
+  /**
+   * Adds one stored name of registry `i` to a model being filled (a new one, or inside `reset`)
+   * without keeping it sorted; call {@link loaded} after the last. Lets a loader build the model
+   * batch by batch instead of holding every parsed record at once.
+   */
+  add(i: number, name: string, stored: StoredName): void {
+    this.set(i, name, stored, true);
+  }
+
+  /** Finishes filling: sorts the names and builds the aggregated summaries. */
+  loaded(): void {
     this.resort();
     this.poolBaseline = this.pool.size;
   }

@@ -72,7 +72,8 @@ export function resolveName(model: ReadModel, view: Visibility, scope: Scope, na
     start = Math.max(start, model.entry(i, name)?.lostAt ?? 0);
   }
   const order = owner === undefined ? visible : withTombstones ? [owner, ...visible.filter((i) => i !== owner)] : [owner];
-  const seen = new Set<string>();
+  // Only several registries can repeat a version (the first one's wins).
+  const seen = order.length > 1 ? new Set<string>() : undefined;
   const rows: Row[] = [];
   for (const i of order) {
     const e = model.entry(i, name);
@@ -80,8 +81,10 @@ export function resolveName(model: ReadModel, view: Visibility, scope: Scope, na
     const displaced = owner !== undefined && i !== owner;
     for (let k = 0; k < e.size; k++) {
       const version = e.versions[k] as string;
-      if (seen.has(version)) continue;
-      seen.add(version);
+      if (seen) {
+        if (seen.has(version)) continue;
+        seen.add(version);
+      }
       const own = e.updatedUs(k);
       const timeUs = Math.max(own, start);
       const tombstone = displaced || e.isGone(k);
