@@ -2,9 +2,10 @@ import { NotFoundError } from '../errors.js';
 import type { CatalogStore, StoredEntry } from './CatalogStore.js';
 import { EntryCache } from './EntryCache.js';
 import { HeadProbe } from './HeadProbe.js';
+import { PlanCache } from './PlanCache.js';
 import { entityTag, noneMatch } from './entityTag.js';
 import type { CursorCodec } from './cursor.js';
-import { alsoIn, findVersion, listRows, listVersions, type ListFilter, type Row } from './listing.js';
+import { findVersion, listRows, listVersions, type ListFilter, type Row } from './listing.js';
 import type { ReadModelFollower } from './ReadModelFollower.js';
 import { RowRenderer } from './RowRenderer.js';
 import type { Scope, Visibility } from './visibility.js';
@@ -53,7 +54,10 @@ export class CatalogService {
   ) {
     this.renderer = new RowRenderer(() => this.follower.model, store);
     this.probe = new HeadProbe(() => store.headId());
+    this.plans = new PlanCache(() => `${this.follower.appliedId}\u0000${this.cutoffUs()}`);
   }
+
+  private readonly plans: PlanCache<Planned>;
 
   private readonly probe: HeadProbe;
 
@@ -83,16 +87,19 @@ export class CatalogService {
    */
   async listServers(view: Visibility, scope: Scope, params: ListParams, ifNoneMatch?: string): Promise<Reply> {
     const scopeKey = this.scopeKey(scope);
-    const after = params.cursor ? this.cursors.decode(scopeKey, params.cursor) : undefined;
-    const reply = await this.answer(view, ifNoneMatch, () => {
-      const page = listRows(this.model, view, scope, params, params.limit, this.cutoffUs(), after);
-      const nextCursor = page.next ? this.cursors.encode(scopeKey, page.next) : undefined;
-      return {
-        rows: page.rows,
-        etag: this.tag(view, page.rows, `list\u0000${nextCursor ?? ''}`),
-        build: (chunks, count) => envelope(chunks, nextCursor ? { count, nextCursor } : { count }),
-      };
-    });
+    const key = `list\u0000${scopeKey}\u0000${params.limit}\u0000${params.includeDeleted}\u0000${params.search ?? ''}\u0000${params.version ?? ''}\u0000${params.updatedSinceUs ?? ''}\u0000${params.cursor ?? ''}`;
+    const reply = await this.answer(ifNoneMatch, () =>
+      this.plans.plan(view, key, () => {
+        const after = params.cursor ? this.cursors.decode(scopeKey, params.cursor) : undefined;
+        const page = listRows(this.model, view, scope, params, params.limit, this.cutoffUs(), after);
+        const nextCursor = page.next ? this.cursors.encode(scopeKey, page.next) : undefined;
+        return {
+          rows: page.rows,
+          etag: this.tag(page.rows, `list\u0000${nextCursor ?? ''}`),
+          build: (chunks, count) => envelope(chunks, nextCursor ? { count, nextCursor } : { count }),
+        };
+      }),
+    );
     return reply as Reply;
   }
 
@@ -101,10 +108,12 @@ export class CatalogService {
    * @throws NotFoundError when the caller can see no version of the server.
    */
   async listVersions(view: Visibility, scope: Scope, name: string, includeDeleted: boolean, ifNoneMatch?: string): Promise<Reply> {
-    const reply = await this.answer(view, ifNoneMatch, () => {
-      const rows = listVersions(this.model, view, scope, name, includeDeleted, this.cutoffUs());
-      return rows && { rows, etag: this.tag(view, rows, 'versions'), build: (chunks, count) => envelope(chunks, { count }) };
-    });
+    const reply = await this.answer(ifNoneMatch, () =>
+      this.plans.plan(view, `versions\u0000${this.scopeKey(scope)}\u0000${name}\u0000${includeDeleted}`, () => {
+        const rows = listVersions(this.model, view, scope, name, includeDeleted, this.cutoffUs());
+        return rows && { rows, etag: this.tag(rows, 'versions'), build: (chunks, count) => envelope(chunks, { count }) };
+      }),
+    );
     if (!reply) throw new NotFoundError(SERVER_NOT_FOUND);
     return reply;
   }
@@ -114,10 +123,12 @@ export class CatalogService {
    * @throws NotFoundError when not visible.
    */
   async getVersion(view: Visibility, scope: Scope, name: string, version: string, includeDeleted: boolean, ifNoneMatch?: string): Promise<Reply> {
-    const reply = await this.answer(view, ifNoneMatch, () => {
-      const row = findVersion(this.model, view, scope, name, version, includeDeleted, this.cutoffUs());
-      return row && { rows: [row], etag: this.tag(view, [row], 'detail'), build: (chunks, count) => (count === 0 ? null : Buffer.concat(chunks)) };
-    });
+    const reply = await this.answer(ifNoneMatch, () =>
+      this.plans.plan(view, `detail\u0000${this.scopeKey(scope)}\u0000${name}\u0000${version}\u0000${includeDeleted}`, () => {
+        const row = findVersion(this.model, view, scope, name, version, includeDeleted, this.cutoffUs());
+        return row && { rows: [row], etag: this.tag([row], 'detail'), build: (chunks, count) => (count === 0 ? null : Buffer.concat(chunks)) };
+      }),
+    );
     if (!reply) throw new NotFoundError(SERVER_NOT_FOUND);
     return reply;
   }
@@ -132,7 +143,7 @@ export class CatalogService {
    * handed in (`guardedStore` in the composition root), not here.
    * @returns undefined when nothing is visible (a current "not found")
    */
-  private async answer(view: Visibility, ifNoneMatch: string | undefined, plan: () => Planned | undefined): Promise<Reply | undefined> {
+  private async answer(ifNoneMatch: string | undefined, plan: () => Planned | undefined): Promise<Reply | undefined> {
     for (let attempt = 0; ; attempt++) {
       const final = attempt === 2;
       if (final) await this.follower.ensureFresh();
@@ -146,7 +157,7 @@ export class CatalogService {
         const [entries, headId] = await Promise.all([fetched, head]);
         if (final || headId === seen) {
           entries.keep();
-          const { chunks, count } = this.renderer.assemble(view, planned.rows, entries.entries);
+          const { chunks, count } = this.renderer.assemble(planned.rows, entries.entries);
           const body = planned.build(chunks, count);
           return body ? { etag: planned.etag, body } : undefined;
         }
@@ -162,12 +173,7 @@ export class CatalogService {
    * proved the fetch saw the state the model describes.
    */
   private async fetch(rows: readonly Row[]): Promise<{ entries: Array<StoredEntry | null>; keep(): void }> {
-    const model = this.model;
-    const owners = rows.map((r) => model.entry(r.registry, r.name));
-    const entries: Array<StoredEntry | null | undefined> = rows.map((r, i) => {
-      const owner = owners[i];
-      return owner && this.cache.get(owner, r.version);
-    });
+    const entries: Array<StoredEntry | null | undefined> = rows.map((r) => this.cache.get(r.record, r.version));
     const missing: number[] = [];
     entries.forEach((e, i) => e === undefined && missing.push(i));
     const rowsMissing = missing.map((i) => rows[i] as Row);
@@ -177,9 +183,9 @@ export class CatalogService {
       entries: entries as Array<StoredEntry | null>,
       keep: () =>
         missing.forEach((i, j) => {
-          const owner = owners[i];
+          const row = rows[i] as Row;
           const entry = got[j];
-          if (owner && entry) this.cache.set(owner, (rows[i] as Row).version, entry);
+          if (entry) this.cache.set(row.record, row.version, entry);
         }),
     };
   }
@@ -196,13 +202,16 @@ export class CatalogService {
     return (await this.getVersion(only, { kind: 'registry', index: i }, name, version, true)).body as Buffer;
   }
 
-  private tag(view: Visibility, rows: readonly Row[], extra: string): string {
-    return entityTag(this.model, rows, (row) => alsoIn(this.model, view, row.registry, row.name), extra);
+  private tag(rows: readonly Row[], extra: string): string {
+    return entityTag(this.model, rows, extra);
   }
 
-  /** Rows served as changed before this (µs) are forgotten tombstones. */
+  /**
+   * Rows served as changed before this (µs) are forgotten tombstones. Whole seconds, so that every
+   * read within one second plans with the same cutoff (and a planned read can be reused).
+   */
   cutoffUs(): number {
-    return (this.clock() - this.tombstoneRetentionMs) * 1000;
+    return Math.floor((this.clock() - this.tombstoneRetentionMs) / 1000) * 1_000_000;
   }
 
   private scopeKey(scope: Scope): string {
