@@ -8,6 +8,7 @@ import { AnonymousAuthenticator, type Authenticator } from './auth/Authenticator
 import { OidcAuthenticator } from './auth/OidcAuthenticator.js';
 import { ReadModelFollower } from './catalog/ReadModelFollower.js';
 import { CatalogService } from './catalog/CatalogService.js';
+import { EntryCache } from './catalog/EntryCache.js';
 import type { CatalogStore } from './catalog/CatalogStore.js';
 import type { CatalogWriter } from './catalog/CatalogWriter.js';
 import { CursorCodec } from './catalog/cursor.js';
@@ -31,7 +32,6 @@ import { EventStreams } from './events/EventStreams.js';
 import { WebhookAdmin } from './webhooks/WebhookAdmin.js';
 import { syncHealthSource } from './observability/syncHealthSource.js';
 import { auditingLogger, AuditTrail } from './ui/AuditTrail.js';
-import { createConsole } from './ui/consoleApp.js';
 
 /** What the API role needs from the process. */
 export interface ApiDeps {
@@ -102,7 +102,13 @@ export async function startApi(deps: ApiDeps): Promise<RunningApi> {
   await index.load();
   collectLoadGarbage();
   const access = new AccessPolicy(config.access, registryNames, config.auth.mode === 'none');
-  const catalog = new CatalogService(index, store, new CursorCodec(await cursorSecret(redis, keys)), config.catalog.tombstoneRetention);
+  const catalog = new CatalogService(
+    index,
+    store,
+    new CursorCodec(await cursorSecret(redis, keys)),
+    config.catalog.tombstoneRetention,
+    new EntryCache(config.catalog.entryCacheBytes),
+  );
   const registries = new RegistryService(
     config.registries,
     guardedStore(deps.status),
@@ -115,8 +121,9 @@ export async function startApi(deps: ApiDeps): Promise<RunningApi> {
   if (authenticator instanceof OidcAuthenticator) authenticator.registerMetrics(metrics.registry);
   registerSyncHealthMetrics(metrics.registry, syncHealthSource(config, deps.status, redis));
   const publisher = new PublishService(config.registries, config.publish, guardedStore(deps.writer), new ServerSchemaValidator(), logger);
+  // The console (and Bull Board with it) is loaded only when enabled: an API without it stays lighter.
   const ui = trail
-    ? createConsole({ config, logger, redis, keyBase: keys.base, authenticator, access, trail, queues: [deps.queue.queue], publicUrl: () => publicUrl, env: deps.env })
+    ? (await import('./ui/consoleApp.js')).createConsole({ config, logger, redis, keyBase: keys.base, authenticator, access, trail, queues: [deps.queue.queue], publicUrl: () => publicUrl, env: deps.env })
     : undefined;
   const feed = new ModelChangeFeed({
     follower: index,

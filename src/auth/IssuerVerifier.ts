@@ -20,7 +20,6 @@ export type InvalidToken = (description: string) => AuthenticationError;
 const INACTIVE_CACHE_MS = 10_000;
 /** Rejected tokens live in their own cache, so a flood of bad tokens cannot evict good ones. */
 const INACTIVE_CACHE_ENTRIES = 1_000;
-const VERIFIED_CACHE_MS = 300_000;
 const DISCOVERY_RETRY_MS = 5_000;
 
 /** Normalises an issuer identifier for comparison (no trailing slash). */
@@ -71,8 +70,6 @@ export class IssuerVerifier {
   private readonly inactive = new TokenCache<true>(INACTIVE_CACHE_ENTRIES);
   /** Introspections in flight by token hash: concurrent requests with one token share one call. */
   private readonly inflight = new Map<string, Promise<TokenClaims | undefined>>();
-  /** Verified JWTs by token hash, until min(exp, 5 min): repeat requests skip the signature check. */
-  private readonly verified = new TokenCache<TokenClaims>();
   private metadataIssuer = '';
   private readonly audiences: string[];
 
@@ -153,10 +150,6 @@ export class IssuerVerifier {
    * @throws AuthenticationError (via `invalid`) for any invalid token.
    */
   async verifyJwt(token: string, invalid: InvalidToken): Promise<TokenClaims> {
-    const now = Date.now();
-    const hit = this.verified.get(token, now);
-    // Re-check expiry on every hit: the cache never outlives the token (plus the clock tolerance).
-    if (hit && typeof hit.exp === 'number' && hit.exp * 1000 + this.config.clockTolerance > now) return hit;
     await this.ready();
     try {
       const { payload } = await jwtVerify(token, this.jwks as ReturnType<typeof createRemoteJWKSet>, {
@@ -166,9 +159,7 @@ export class IssuerVerifier {
         clockTolerance: Math.round(this.config.clockTolerance / 1000),
         requiredClaims: ['exp'],
       });
-      const claims = payload as JWTPayload & TokenClaims;
-      this.verified.set(token, claims, Math.min((claims.exp as number) * 1000, now + VERIFIED_CACHE_MS));
-      return claims;
+      return payload as JWTPayload & TokenClaims;
     } catch (err) {
       if (err instanceof joseErrors.JWKSTimeout) throw this.unavailable();
       throw invalid(describeJoseError(err));

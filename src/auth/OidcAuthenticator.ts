@@ -9,6 +9,9 @@ import type { Authenticator } from './Authenticator.js';
 import { looksLikeJwt, readBearer } from './bearer.js';
 import { scopesOf } from './claims.js';
 import { IssuerVerifier, normalizeIssuer, type TokenClaims } from './IssuerVerifier.js';
+import { TokenCache } from './TokenCache.js';
+
+const VERIFIED_CACHE_MS = 300_000;
 
 /** Where clients find the protected-resource metadata (RFC 9728) for this gateway. */
 export function resourceMetadataUrl(publicUrl: string): string {
@@ -34,6 +37,11 @@ export class OidcAuthenticator implements Authenticator {
   private readonly introspector: IssuerVerifier | undefined;
   private readonly requiredScopes: { read?: string; write?: string };
   private readonly failures: client.Counter<'issuer' | 'reason'>;
+  /**
+   * Callers of verified JWTs by token hash, until min(exp, 5 min): a repeat request costs one hash
+   * (no decoding, no signature check). Introspected tokens are cached by their verifier instead.
+   */
+  private readonly verified = new TokenCache<Principal>();
 
   /**
    * @param publicUrl the gateway's external base URL (for `resource_metadata`); a function because
@@ -108,9 +116,14 @@ export class OidcAuthenticator implements Authenticator {
         headers: { 'WWW-Authenticate': this.challenge({ code: 'invalid_request', description: bearer.reason }) },
       });
     }
-    const { claims, verifier } = await this.verify(bearer.token);
+    const now = Date.now();
+    const known = this.verified.get(bearer.token, now);
+    if (known) return known;
+    const { claims, verifier, jwt } = await this.verify(bearer.token);
     const subject = String(claims.sub ?? claims.client_id ?? 'unknown');
-    return authenticatedPrincipal(subject, verifier.groupsOf(claims), scopesOf(claims));
+    const principal = authenticatedPrincipal(subject, verifier.groupsOf(claims), scopesOf(claims));
+    if (jwt && typeof claims.exp === 'number') this.verified.set(bearer.token, principal, Math.min(claims.exp * 1000, now + VERIFIED_CACHE_MS));
+    return principal;
   }
 
   /**
@@ -131,7 +144,7 @@ export class OidcAuthenticator implements Authenticator {
     });
   }
 
-  private async verify(token: string): Promise<{ claims: TokenClaims; verifier: IssuerVerifier }> {
+  private async verify(token: string): Promise<{ claims: TokenClaims; verifier: IssuerVerifier; jwt: boolean }> {
     if (looksLikeJwt(token)) {
       let iss: unknown;
       try {
@@ -141,7 +154,7 @@ export class OidcAuthenticator implements Authenticator {
       }
       const verifier = typeof iss === 'string' ? this.byIssuer.get(normalizeIssuer(iss)) : undefined;
       if (!verifier) throw this.invalid('the token was issued by an issuer this gateway does not trust');
-      return { claims: await verifier.verifyJwt(token, this.invalid), verifier };
+      return { claims: await verifier.verifyJwt(token, this.invalid), verifier, jwt: true };
     }
     // An opaque token names no issuer: it goes to one issuer only, never to every one configured
     // (another IdP would see, and could replay, this IdP's tokens).
@@ -149,6 +162,6 @@ export class OidcAuthenticator implements Authenticator {
     if (!verifier) throw this.invalid('the token is not a JWT and no issuer is configured for introspection');
     const claims = await verifier.introspect(token);
     if (!claims) throw this.invalid('the token is not active');
-    return { claims, verifier };
+    return { claims, verifier, jwt: false };
   }
 }

@@ -1,8 +1,11 @@
 import { NotFoundError } from '../errors.js';
-import type { CatalogStore } from './CatalogStore.js';
+import type { CatalogStore, StoredEntry } from './CatalogStore.js';
+import { EntryCache } from './EntryCache.js';
+import { HeadProbe } from './HeadProbe.js';
+import { PlanCache } from './PlanCache.js';
 import { entityTag, noneMatch } from './entityTag.js';
 import type { CursorCodec } from './cursor.js';
-import { alsoIn, findVersion, listRows, listVersions, type ListFilter, type Row } from './listing.js';
+import { findVersion, listRows, listVersions, type ListFilter, type Row } from './listing.js';
 import type { ReadModelFollower } from './ReadModelFollower.js';
 import { RowRenderer } from './RowRenderer.js';
 import type { Scope, Visibility } from './visibility.js';
@@ -39,16 +42,24 @@ export class CatalogService {
   /**
    * @param tombstoneRetentionMs removed and displaced versions served as changed longer ago than
    *   this are no longer shown (config `catalog.tombstoneRetention`)
+   * @param cache served entries kept by this replica (default: none)
    */
   constructor(
     private readonly follower: ReadModelFollower,
     private readonly store: CatalogStore,
     private readonly cursors: CursorCodec,
     private readonly tombstoneRetentionMs: number,
+    private readonly cache: EntryCache = new EntryCache(0),
     private readonly clock: () => number = Date.now,
   ) {
     this.renderer = new RowRenderer(() => this.follower.model, store);
+    this.probe = new HeadProbe(() => store.headId());
+    this.plans = new PlanCache(() => `${this.follower.appliedId}\u0000${this.cutoffUs()}`);
   }
+
+  private readonly plans: PlanCache<Planned>;
+
+  private readonly probe: HeadProbe;
 
   /** Renders rows as list routes show them (shared with change feeds). */
   readonly renderer: RowRenderer;
@@ -76,16 +87,19 @@ export class CatalogService {
    */
   async listServers(view: Visibility, scope: Scope, params: ListParams, ifNoneMatch?: string): Promise<Reply> {
     const scopeKey = this.scopeKey(scope);
-    const after = params.cursor ? this.cursors.decode(scopeKey, params.cursor) : undefined;
-    const reply = await this.answer(view, ifNoneMatch, () => {
-      const page = listRows(this.model, view, scope, params, params.limit, this.cutoffUs(), after);
-      const nextCursor = page.next ? this.cursors.encode(scopeKey, page.next) : undefined;
-      return {
-        rows: page.rows,
-        etag: this.tag(view, page.rows, `list\u0000${nextCursor ?? ''}`),
-        build: (chunks, count) => envelope(chunks, nextCursor ? { count, nextCursor } : { count }),
-      };
-    });
+    const key = `list\u0000${scopeKey}\u0000${params.limit}\u0000${params.includeDeleted}\u0000${params.search ?? ''}\u0000${params.version ?? ''}\u0000${params.updatedSinceUs ?? ''}\u0000${params.cursor ?? ''}`;
+    const reply = await this.answer(ifNoneMatch, () =>
+      this.plans.plan(view, key, () => {
+        const after = params.cursor ? this.cursors.decode(scopeKey, params.cursor) : undefined;
+        const page = listRows(this.model, view, scope, params, params.limit, this.cutoffUs(), after);
+        const nextCursor = page.next ? this.cursors.encode(scopeKey, page.next) : undefined;
+        return {
+          rows: page.rows,
+          etag: this.tag(page.rows, `list\u0000${nextCursor ?? ''}`),
+          build: (chunks, count) => envelope(chunks, nextCursor ? { count, nextCursor } : { count }),
+        };
+      }),
+    );
     return reply as Reply;
   }
 
@@ -94,10 +108,12 @@ export class CatalogService {
    * @throws NotFoundError when the caller can see no version of the server.
    */
   async listVersions(view: Visibility, scope: Scope, name: string, includeDeleted: boolean, ifNoneMatch?: string): Promise<Reply> {
-    const reply = await this.answer(view, ifNoneMatch, () => {
-      const rows = listVersions(this.model, view, scope, name, includeDeleted, this.cutoffUs());
-      return rows && { rows, etag: this.tag(view, rows, 'versions'), build: (chunks, count) => envelope(chunks, { count }) };
-    });
+    const reply = await this.answer(ifNoneMatch, () =>
+      this.plans.plan(view, `versions\u0000${this.scopeKey(scope)}\u0000${name}\u0000${includeDeleted}`, () => {
+        const rows = listVersions(this.model, view, scope, name, includeDeleted, this.cutoffUs());
+        return rows && { rows, etag: this.tag(rows, 'versions'), build: (chunks, count) => envelope(chunks, { count }) };
+      }),
+    );
     if (!reply) throw new NotFoundError(SERVER_NOT_FOUND);
     return reply;
   }
@@ -107,41 +123,71 @@ export class CatalogService {
    * @throws NotFoundError when not visible.
    */
   async getVersion(view: Visibility, scope: Scope, name: string, version: string, includeDeleted: boolean, ifNoneMatch?: string): Promise<Reply> {
-    const reply = await this.answer(view, ifNoneMatch, () => {
-      const row = findVersion(this.model, view, scope, name, version, includeDeleted, this.cutoffUs());
-      return row && { rows: [row], etag: this.tag(view, [row], 'detail'), build: (chunks, count) => (count === 0 ? null : Buffer.concat(chunks)) };
-    });
+    const reply = await this.answer(ifNoneMatch, () =>
+      this.plans.plan(view, `detail\u0000${this.scopeKey(scope)}\u0000${name}\u0000${version}\u0000${includeDeleted}`, () => {
+        const row = findVersion(this.model, view, scope, name, version, includeDeleted, this.cutoffUs());
+        return row && { rows: [row], etag: this.tag([row], 'detail'), build: (chunks, count) => (count === 0 ? null : Buffer.concat(chunks)) };
+      }),
+    );
     if (!reply) throw new NotFoundError(SERVER_NOT_FOUND);
     return reply;
   }
 
   /**
-   * Answers a read from a current read model in one Redis round trip in the common case: `plan`
-   * works on the model as it is, and the bodies are fetched together with the change stream's
-   * newest id; only when that moved past what the model has applied is the model brought up to date
-   * and the read planned again (read-your-writes across replicas, without a round trip per request
-   * just to ask). A third attempt refreshes first and takes what it gets. Store failures become 503s
-   * where the store is handed in (`guardedStore` in the composition root), not here.
+   * Answers a read from a current read model: `plan` works on the model as it is; the page's
+   * entries come from the entry cache or one pipelined fetch, followed by a probe of the change
+   * stream's newest id (shared by concurrent reads, see {@link HeadProbe}). Only when that moved past
+   * what the model has applied is the model brought up to date and the read planned again
+   * (read-your-writes across replicas, without a round trip per request just to ask). A third
+   * attempt refreshes first and takes what it gets. Store failures become 503s where the store is
+   * handed in (`guardedStore` in the composition root), not here.
    * @returns undefined when nothing is visible (a current "not found")
    */
-  private async answer(view: Visibility, ifNoneMatch: string | undefined, plan: () => Planned | undefined): Promise<Reply | undefined> {
+  private async answer(ifNoneMatch: string | undefined, plan: () => Planned | undefined): Promise<Reply | undefined> {
     for (let attempt = 0; ; attempt++) {
       const final = attempt === 2;
       if (final) await this.follower.ensureFresh();
       const seen = this.follower.appliedId;
       const planned = plan();
       if (!planned || noneMatch(ifNoneMatch, planned.etag)) {
-        if (final || (await this.store.headId()) === seen) return planned && { etag: planned.etag, body: null };
+        if (final || (await this.probe.head()) === seen) return planned && { etag: planned.etag, body: null };
       } else {
-        const { entries, headId } = await this.store.getEntries(this.renderer.refs(planned.rows));
+        const fetched = this.fetch(planned.rows);
+        const head = this.probe.head();
+        const [entries, headId] = await Promise.all([fetched, head]);
         if (final || headId === seen) {
-          const { chunks, count } = this.renderer.assemble(view, planned.rows, entries);
+          entries.keep();
+          const { chunks, count } = this.renderer.assemble(planned.rows, entries.entries);
           const body = planned.build(chunks, count);
           return body ? { etag: planned.etag, body } : undefined;
         }
       }
       await this.follower.ensureFresh();
     }
+  }
+
+  /**
+   * The rows' entries, from the cache where it holds them for the model's current record of the
+   * name, else from the store (sent before the caller's head probe, on the same connection). `keep`
+   * caches what was fetched, for the records the rows were planned on: call it only once the probe
+   * proved the fetch saw the state the model describes.
+   */
+  private async fetch(rows: readonly Row[]): Promise<{ entries: Array<StoredEntry | null>; keep(): void }> {
+    const entries: Array<StoredEntry | null | undefined> = rows.map((r) => this.cache.get(r.record, r.version));
+    const missing: number[] = [];
+    entries.forEach((e, i) => e === undefined && missing.push(i));
+    const rowsMissing = missing.map((i) => rows[i] as Row);
+    const got = missing.length === 0 ? [] : await this.store.getEntries(this.renderer.refs(rowsMissing));
+    missing.forEach((i, j) => (entries[i] = got[j] ?? null));
+    return {
+      entries: entries as Array<StoredEntry | null>,
+      keep: () =>
+        missing.forEach((i, j) => {
+          const row = rows[i] as Row;
+          const entry = got[j];
+          if (entry) this.cache.set(row.record, row.version, entry);
+        }),
+    };
   }
 
   /**
@@ -156,13 +202,16 @@ export class CatalogService {
     return (await this.getVersion(only, { kind: 'registry', index: i }, name, version, true)).body as Buffer;
   }
 
-  private tag(view: Visibility, rows: readonly Row[], extra: string): string {
-    return entityTag(this.model, rows, (row) => alsoIn(this.model, view, row.registry, row.name), extra);
+  private tag(rows: readonly Row[], extra: string): string {
+    return entityTag(this.model, rows, extra);
   }
 
-  /** Rows served as changed before this (µs) are forgotten tombstones. */
+  /**
+   * Rows served as changed before this (µs) are forgotten tombstones. Whole seconds, so that every
+   * read within one second plans with the same cutoff (and a planned read can be reused).
+   */
   cutoffUs(): number {
-    return (this.clock() - this.tombstoneRetentionMs) * 1000;
+    return Math.floor((this.clock() - this.tombstoneRetentionMs) / 1000) * 1_000_000;
   }
 
   private scopeKey(scope: Scope): string {

@@ -90,22 +90,19 @@ export class CatalogStore {
   }
 
   /**
-   * Fetches the stored body and `_meta` prefix of each ref, and the change stream's newest id, in
-   * one pipelined round trip (so a reader learns whether its read model was current without a
-   * round trip of its own). A ref whose body is gone (a concurrent write) maps to `null`.
+   * Fetches the stored body and `_meta` prefix of each ref in one pipelined round trip (one HMGET
+   * per registry; see storedEntry.ts). A ref whose entry is gone (a concurrent write) maps to
+   * `null`. Entries still in the previous storage format cost one more round trip.
    */
-  async getEntries(refs: readonly EntryRef[]): Promise<{ entries: Array<StoredEntry | null>; headId: string }> {
+  async getEntries(refs: readonly EntryRef[]): Promise<Array<StoredEntry | null>> {
     const groups = groupByRegistry(refs);
     const pipeline = this.redis.pipeline();
-    pipeline.xrevrange(this.keys.changes, '+', '-', 'COUNT', 1);
     for (const [registry, indexes] of groups) pipeline.hmgetBuffer(this.keys.entries(registry), ...fieldsOf(refs, indexes));
-    const replies = (await pipeline.exec()) ?? [];
-    const [hErr, head] = replies[0] ?? [null, []];
-    if (hErr) throw hErr;
+    const replies = groups.length === 0 ? [] : ((await pipeline.exec()) ?? []);
     const out: Array<StoredEntry | null> = new Array(refs.length).fill(null);
     const missing: number[] = [];
     groups.forEach(([registry, indexes], g) => {
-      const [err, values] = replies[1 + g] ?? [null, []];
+      const [err, values] = replies[g] ?? [null, []];
       if (err) throw err;
       indexes.forEach((i, j) => {
         const value = (values as Array<Buffer | null>)[j];
@@ -115,7 +112,7 @@ export class CatalogStore {
       });
     });
     if (missing.length > 0) await this.getLegacyEntries(refs, missing, out);
-    return { entries: out, headId: (head as Array<[string, string[]]>)[0]?.[0] ?? '0-0' };
+    return out;
   }
 
   /**

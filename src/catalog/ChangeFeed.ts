@@ -137,7 +137,7 @@ export class ModelChangeFeed implements ChangeFeed {
     await follower.ensureFresh();
     const cutoffUs = (this.clock() - this.deps.tombstoneRetentionMs) * 1000;
     const rows = feedRows(follower.model, view, scope, { timeUs: from.us, name: from.name, version: from.version }, limit, cutoffUs, follower.changedSince(from.us));
-    const bodies = await renderer.renderEach(view, rows);
+    const bodies = await renderer.renderEach(rows);
     const items: FeedItem[] = [];
     let next = after ?? encodePosition(from);
     rows.forEach((row, i) => {

@@ -7,6 +7,18 @@ interface RegistryPart {
   byName: Map<string, IndexedName>;
 }
 
+/**
+ * The registries holding one name and their records, in ascending priority (parallel arrays):
+ * everything resolving the name needs, reached with one lookup (or none, by position in the
+ * aggregated names) instead of one per registry. Updated in place as the name changes.
+ */
+export interface Holding {
+  readonly registries: number[];
+  readonly entries: IndexedName[];
+}
+
+const NOBODY: Holding = { registries: [], entries: [] };
+
 /** Past this many name changes in one batch, re-sort instead of splicing. */
 const RESORT_THRESHOLD = 2000;
 
@@ -21,8 +33,9 @@ export class ReadModel {
   private pool = new StringPool();
   private poolBaseline = 0;
   private union: string[] = [];
-  private holders = new Map<string, number[]>();
-  /** Parallel to `union`: every holder's search text, and the latest time of any holder's data. */
+  private holders = new Map<string, Holding>();
+  /** Parallel to `union`: its holding, every holder's search text, and the latest time of any holder's data. */
+  private unionHolding: Holding[] = [];
   private unionText: string[] = [];
   private unionChange: number[] = [];
   private readonly position: Map<string, number>;
@@ -50,7 +63,17 @@ export class ReadModel {
 
   /** Registries (ascending priority) with any record of `name`, removed versions included. */
   holdersOf(name: string): readonly number[] {
-    return this.holders.get(name) ?? [];
+    return this.holding(name).registries;
+  }
+
+  /** The registries holding `name` and their records (see {@link Holding}). */
+  holding(name: string): Holding {
+    return this.holders.get(name) ?? NOBODY;
+  }
+
+  /** The holding of `namesOf()[i]`, without a lookup. */
+  holdingAt(i: number): Holding {
+    return this.unionHolding[i] as Holding;
   }
 
   /** Search text of every registry's record of `namesOf()[i]`, joined. */
@@ -75,7 +98,21 @@ export class ReadModel {
     this.pool = new StringPool();
     this.parts = this.registries.map(() => ({ names: [], byName: new Map() }));
     this.holders = new Map();
-    this.registries.forEach((_, i) => load(i, (name, stored) => this.set(i, name, stored, true)));
+    this.registries.forEach((_, i) => load(i, (name, stored) => this.add(i, name, stored)));
+    this.loaded();
+  }
+
+  /**
+   * Adds one stored name of registry `i` to a model being filled (a new one, or inside `reset`)
+   * without keeping it sorted; call {@link loaded} after the last. Lets a loader build the model
+   * batch by batch instead of holding every parsed record at once.
+   */
+  add(i: number, name: string, stored: StoredName): void {
+    this.set(i, name, stored, true);
+  }
+
+  /** Finishes filling: sorts the names and builds the aggregated summaries. */
+  loaded(): void {
     this.resort();
     this.poolBaseline = this.pool.size;
   }
@@ -96,13 +133,19 @@ export class ReadModel {
     const name = this.pool.intern(rawName);
     const had = part.byName.has(name);
     if (stored && stored.v.length > 0) {
-      part.byName.set(name, IndexedName.from(name, stored, this.pool));
-      if (had) return;
+      const entry = IndexedName.from(name, stored, this.pool);
+      part.byName.set(name, entry);
       const h = this.holders.get(name);
+      if (had) {
+        (h as Holding).entries[(h as Holding).registries.indexOf(i)] = entry;
+        return;
+      }
       if (h) {
-        h.push(i);
-        h.sort((a, b) => a - b);
-      } else this.holders.set(name, [i]);
+        let at = 0;
+        while (at < h.registries.length && (h.registries[at] as number) < i) at++;
+        h.registries.splice(at, 0, i);
+        h.entries.splice(at, 0, entry);
+      } else this.holders.set(name, { registries: [i], entries: [entry] });
       if (defer) return;
       sortedInsert(part.names, name);
       if (!h) this.unionInsert(name);
@@ -110,17 +153,20 @@ export class ReadModel {
     }
     if (!had) return;
     part.byName.delete(name);
-    const h = (this.holders.get(name) ?? []).filter((x) => x !== i);
-    if (h.length > 0) this.holders.set(name, h);
-    else this.holders.delete(name);
+    const h = this.holders.get(name) as Holding;
+    const at = h.registries.indexOf(i);
+    h.registries.splice(at, 1);
+    h.entries.splice(at, 1);
+    if (h.registries.length === 0) this.holders.delete(name);
     if (defer) return;
     sortedRemove(part.names, name);
-    if (h.length === 0) this.unionRemove(name);
+    if (h.registries.length === 0) this.unionRemove(name);
   }
 
   private resort(): void {
     for (const part of this.parts) part.names = [...part.byName.keys()].sort(compareStrings);
     this.union = [...this.holders.keys()].sort(compareStrings);
+    this.unionHolding = new Array(this.union.length);
     this.unionText = new Array(this.union.length);
     this.unionChange = new Array(this.union.length);
     this.union.forEach((name, i) => this.summarizeAt(i, name));
@@ -132,13 +178,14 @@ export class ReadModel {
   }
 
   private summarizeAt(i: number, name: string): void {
+    const holding = this.holding(name);
     const texts: string[] = [];
     let change = 0;
-    for (const h of this.holders.get(name) ?? []) {
-      const e = (this.parts[h] as RegistryPart).byName.get(name) as IndexedName;
+    for (const e of holding.entries) {
       texts.push(e.text);
       change = Math.max(change, e.maxTime);
     }
+    this.unionHolding[i] = holding;
     this.unionText[i] = texts.length === 1 ? (texts[0] as string) : texts.join('\n');
     this.unionChange[i] = change;
   }
@@ -146,6 +193,7 @@ export class ReadModel {
   private unionInsert(name: string): void {
     const i = lowerBound(this.union, name);
     this.union.splice(i, 0, name);
+    this.unionHolding.splice(i, 0, NOBODY);
     this.unionText.splice(i, 0, '');
     this.unionChange.splice(i, 0, 0);
   }
@@ -154,6 +202,7 @@ export class ReadModel {
     const i = lowerBound(this.union, name);
     if (this.union[i] !== name) return;
     this.union.splice(i, 1);
+    this.unionHolding.splice(i, 1);
     this.unionText.splice(i, 1);
     this.unionChange.splice(i, 1);
   }
@@ -166,7 +215,10 @@ export class ReadModel {
     }
     this.union = this.union.map((n) => pool.intern(n));
     this.unionText = this.unionText.map((t) => pool.intern(t));
-    this.holders = new Map([...this.holders].map(([n, h]) => [pool.intern(n), h]));
+    this.holders = new Map(
+      [...this.holders].map(([n, h]) => [pool.intern(n), { registries: h.registries, entries: h.registries.map((i) => (this.parts[i] as RegistryPart).byName.get(n) as IndexedName) }]),
+    );
+    this.union.forEach((name, i) => (this.unionHolding[i] = this.holding(name)));
     this.pool = pool;
     this.poolBaseline = pool.size;
   }

@@ -13,7 +13,7 @@ const LOG_SIZE = 200_000;
  * stay stateless: the model is derived state, rebuilt from Redis at start.
  */
 export class ReadModelFollower {
-  readonly model: ReadModel;
+  private current: ReadModel;
   private lastId = '0-0';
   private lastSeq = 0;
   private lastTimeUs = 0;
@@ -30,7 +30,12 @@ export class ReadModelFollower {
     registries: readonly string[],
     private readonly logger?: Logger,
   ) {
-    this.model = new ReadModel(registries);
+    this.current = new ReadModel(registries);
+  }
+
+  /** The read model as of {@link appliedId}: a load replaces it whole, so hold it only within a read. */
+  get model(): ReadModel {
+    return this.current;
   }
 
   /** Id of the newest change event applied to the model ('0-0' before any). */
@@ -43,26 +48,27 @@ export class ReadModelFollower {
     return this.lastTimeUs;
   }
 
-  /** Rebuilds the whole read model from Redis. */
+  /**
+   * Rebuilds the whole read model from Redis into a new model, batch by batch (each parsed batch is
+   * garbage as soon as it is indexed, which bounds the start-up memory peak), then swaps it in;
+   * reads meanwhile use the old one.
+   */
   async load(): Promise<void> {
     const started = Date.now();
     const position = await this.store.changePosition();
-    const loaded: Array<Array<[string, StoredName]>> = [];
-    for (const registry of this.model.registries) {
-      const names: Array<[string, StoredName]> = [];
-      for await (const chunk of this.store.scanRegistry(registry)) names.push(...chunk);
-      loaded.push(names);
+    const next = new ReadModel(this.current.registries);
+    for (const [i, registry] of next.registries.entries()) {
+      for await (const chunk of this.store.scanRegistry(registry)) for (const [name, stored] of chunk) next.add(i, name, stored);
     }
-    this.model.reset((i, put) => {
-      for (const [name, stored] of loaded[i] ?? []) put(name, stored);
-    });
+    next.loaded();
+    this.current = next;
     this.lastId = position.id;
     this.lastSeq = position.seq;
     this.lastTimeUs = position.timeUs;
     this.logTimes = [];
     this.logNames = [];
     this.logFromUs = position.timeUs;
-    this.logger?.debug('catalog read model loaded', { names: this.model.namesOf().length, ms: Date.now() - started });
+    this.logger?.debug('catalog read model loaded', { names: next.namesOf().length, ms: Date.now() - started });
   }
 
   /**

@@ -1,10 +1,8 @@
 import type { CatalogStore, EntryRef, StoredEntry } from './CatalogStore.js';
 import { formatMicros } from './clock.js';
-import { alsoIn } from './listing.js';
 import type { Row } from './nameRows.js';
 import type { ReadModel } from './ReadModel.js';
 import { pushItem, reshapeMetaPrefix } from './render.js';
-import type { Visibility } from './visibility.js';
 
 /**
  * Renders rows as `{server, _meta}` items exactly as list routes show them to a caller: the stored
@@ -24,14 +22,14 @@ export class RowRenderer {
   }
 
   /** Items of rows with their fetched entries; a row whose body vanished meanwhile is left out. */
-  assemble(view: Visibility, rows: readonly Row[], entries: ReadonlyArray<StoredEntry | null>): { chunks: Buffer[]; count: number } {
+  assemble(rows: readonly Row[], entries: ReadonlyArray<StoredEntry | null>): { chunks: Buffer[]; count: number } {
     const model = this.model();
     const chunks: Buffer[] = [];
     let count = 0;
     rows.forEach((row, i) => {
       const entry = entries[i];
       if (!entry) return;
-      const also = alsoIn(model, view, row.registry, row.name).map((k) => model.registries[k] as string);
+      const also = row.also.map((k) => model.registries[k] as string);
       pushItem(chunks, entry.body, this.prefixOf(model, row, entry), also);
       count++;
     });
@@ -39,11 +37,11 @@ export class RowRenderer {
   }
 
   /** Each row rendered on its own (undefined for a row whose body vanished meanwhile). */
-  async renderEach(view: Visibility, rows: readonly Row[]): Promise<Array<Buffer | undefined>> {
-    const { entries } = await this.store.getEntries(this.refs(rows));
+  async renderEach(rows: readonly Row[]): Promise<Array<Buffer | undefined>> {
+    const entries = await this.store.getEntries(this.refs(rows));
     return rows.map((row, i) => {
       const entry = entries[i];
-      return entry ? Buffer.concat(this.assemble(view, [row], [entry]).chunks) : undefined;
+      return entry ? Buffer.concat(this.assemble([row], [entry]).chunks) : undefined;
     });
   }
 

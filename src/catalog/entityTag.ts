@@ -12,13 +12,11 @@ const SALT = `etag-v1\u0000${GATEWAY_VERSION}`;
  * time and displacement, the caller's `alsoIn` for it, and `extra` (page metadata such as the next
  * position). Two callers get the same tag only when their responses are byte-identical.
  */
-export function entityTag(model: ReadModel, rows: readonly Row[], alsoIn: (row: Row) => readonly number[], extra: string): string {
+export function entityTag(model: ReadModel, rows: readonly Row[], extra: string): string {
   // One string, hashed once: cheaper than an update per row.
   const parts: Array<string | number> = [SALT, model.registries.join(','), extra];
   for (const row of rows) {
-    const own = model.entry(row.registry, row.name)?.updatedUs(row.k) ?? 0;
-    const also = alsoIn(row);
-    parts.push(row.registry, row.name, row.version, own, row.timeUs, row.displacedBy ?? '', also.length === 0 ? '' : also.join(','));
+    parts.push(row.registry, row.name, row.version, row.record.updatedUs(row.k), row.timeUs, row.displacedBy ?? '', row.also.length === 0 ? '' : row.also.join(','));
   }
   return `"${createHash('sha1').update(parts.join('\u0001')).digest('base64url').slice(0, 22)}"`;
 }

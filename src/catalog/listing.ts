@@ -23,11 +23,6 @@ export interface Page {
   next?: CursorPosition;
 }
 
-/** The other registries (visible to the caller) that also hold a live version of `name`. */
-export function alsoIn(model: ReadModel, view: Visibility, registry: number, name: string): number[] {
-  return model.holdersOf(name).filter((i) => i !== registry && (model.entry(i, name)?.live ?? 0) > 0 && view.registries.includes(i) && view.canSee(i, name));
-}
-
 function rowMatches(row: Row, f: ListFilter): boolean {
   if (!f.includeDeleted && row.deleted) return false;
   if (f.version !== undefined && (f.version === 'latest' ? !row.latest : row.version !== f.version)) return false;
@@ -60,7 +55,7 @@ export function listRows(model: ReadModel, view: Visibility, scope: Scope, filte
       i = lowerBound(names, jump) - 1;
       continue;
     }
-    const seen = resolveName(model, view, scope, name, cutoffUs, filter.includeDeleted);
+    const seen = resolveName(model, view, scope, name, cutoffUs, filter.includeDeleted, registry === undefined ? model.holdingAt(i) : undefined);
     if (!seen || (filter.search !== undefined && !seen.text.includes(filter.search))) continue;
     const skipUpTo = after && after.name === name ? after.version : undefined;
     for (const row of seen.rows) {
@@ -85,7 +80,7 @@ export function listVersions(model: ReadModel, view: Visibility, scope: Scope, n
   if (!seen) return undefined;
   const rows = includeDeleted ? seen.rows : seen.rows.filter((r) => !r.deleted);
   if (rows.length === 0) return undefined;
-  const published = (r: Row) => model.entry(r.registry, name)?.publishedUs(r.k) ?? 0;
+  const published = (r: Row) => r.record.publishedUs(r.k);
   // Newest publishedAt first; rows are sorted ascending, so a tie puts the higher version first.
   return rows.map((r, i) => [r, i] as const).sort(([a, i], [b, j]) => published(b) - published(a) || j - i).map(([r]) => r);
 }

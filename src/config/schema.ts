@@ -259,6 +259,8 @@ export const configSchema = z
         tombstoneRetention: duration('7d'),
         /** Most live versions one name may have in one registry; further versions are skipped. */
         maxVersionsPerName: z.number().int().min(1).max(10_000).default(1000),
+        /** Bytes of served entries each API replica keeps in memory, in whole MiB segments (below 1 MiB = none). */
+        entryCacheBytes: z.number().int().min(0).max(4 * 1024 ** 3).default(16 * 1024 ** 2),
       })
       .strict()
       .prefault({}),

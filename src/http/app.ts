@@ -1,5 +1,4 @@
-import express, { type Express } from 'express';
-import helmet from 'helmet';
+import express from 'express';
 import type { Authenticator } from '../auth/Authenticator.js';
 import type { ChangeFeed } from '../catalog/ChangeFeed.js';
 import type { EventStreams } from '../events/EventStreams.js';
@@ -11,7 +10,11 @@ import type { Metrics } from '../observability/metrics.js';
 import type { ConsoleMount } from '../ui/consoleApp.js';
 import { GATEWAY_VERSION } from '../version.js';
 import { errorHandler, notFoundHandler } from './middleware/errorHandler.js';
-import { cors, pathGuards } from './middleware/guards.js';
+import { CORS_HEADERS, cors, pathGuards } from './middleware/guards.js';
+import { securityHeaderList, securityHeaders } from './middleware/securityHeaders.js';
+import { catalogReads } from './catalogReads.js';
+import { hotReads } from './hotReads.js';
+import type { AppListener } from './httpServer.js';
 import { principalMiddleware } from './middleware/principal.js';
 import { requestContextMiddleware } from './middleware/requestContext.js';
 import { buildOpenApiDocument } from './openapi.js';
@@ -49,23 +52,19 @@ export interface AppDeps {
 }
 
 /**
- * Builds the gateway's express app: official v0.1 read routes (aggregated and per registry), admin
- * registry routes, write routes, health and metrics, with request ids, CORS, problem+json errors.
+ * Builds the gateway's request listener: official v0.1 read routes (aggregated and per registry),
+ * admin registry routes, write routes, health and metrics, with request ids, CORS, problem+json
+ * errors. An express app, with the catalogue reads' canonical spellings answered before it by the
+ * hot path (`hotReads.ts`), which shares the read routes' implementation.
  */
-export function createApp(deps: AppDeps): Express {
+export function createApp(deps: AppDeps): AppListener {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', deps.config.server.trustProxy);
   app.set('etag', false);
 
   app.use(requestContextMiddleware(deps.logger, deps.metrics));
-  app.use(
-    helmet({
-      contentSecurityPolicy: false,
-      crossOriginResourcePolicy: { policy: 'cross-origin' },
-      crossOriginEmbedderPolicy: false,
-    }),
-  );
+  app.use(securityHeaders);
   if (deps.ui) app.use(deps.ui.early);
   app.use(pathGuards);
   app.use(cors);
@@ -85,7 +84,8 @@ export function createApp(deps: AppDeps): Express {
 
   app.use(principalMiddleware(deps.authenticator, deps.access));
   // The catalogue reads are the hot routes: mounted first, so a read walks no other router.
-  const reads = serverRoutes({ catalog: deps.catalog, access: deps.access, api: deps.config.api, perCaller: deps.config.auth.mode !== 'none' });
+  const readDeps = { catalog: deps.catalog, access: deps.access, api: deps.config.api, perCaller: deps.config.auth.mode !== 'none' };
+  const reads = serverRoutes(readDeps);
   app.use(['/v0.1', '/v0', '/:registryName/v0.1', '/:registryName/v0'], reads);
   if (deps.ui) app.use(deps.ui.authenticated);
 
@@ -103,8 +103,21 @@ export function createApp(deps: AppDeps): Express {
     app.use(['/v0.1', '/v0', '/:registryName/v0.1', '/:registryName/v0'], events);
   }
 
-
   app.use(notFoundHandler);
   app.use(errorHandler(deps.logger));
-  return app;
+
+  const hot = hotReads({
+    answer: catalogReads(readDeps),
+    authenticator: deps.authenticator,
+    access: deps.access,
+    perCaller: readDeps.perCaller,
+    baseHeaders: [...securityHeaderList(), ...CORS_HEADERS],
+    cookieSessions: deps.ui !== undefined,
+    logger: deps.logger,
+    ...(deps.metrics ? { metrics: deps.metrics } : {}),
+  });
+  const slow = app as unknown as AppListener;
+  return (req, res, next) => {
+    if (!hot(req, res)) slow(req, res, next);
+  };
 }

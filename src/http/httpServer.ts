@@ -3,7 +3,7 @@ import type { Duplex } from 'node:stream';
 import type { GatewayConfig } from '../config/schema.js';
 import { ExpectationFailedError, HeadersTooLargeError, InputError, MethodNotAllowedError, NotFoundError, PayloadTooLargeError, RequestTimeoutError, type DomainError } from '../errors.js';
 import type { Logger } from '../observability/logger.js';
-import { ENDPOINT_NOT_FOUND, problemOf } from './problem.js';
+import { ENDPOINT_NOT_FOUND, PROBLEM_CONTENT_TYPE, problemOf } from './problem.js';
 
 const REQUEST_TIMEOUT_DETAIL = 'The request was not received in time (server.headersTimeout / server.requestTimeout).';
 
@@ -22,7 +22,7 @@ function writeToSocket(socket: Duplex, error: DomainError): void {
   const body = JSON.stringify(problemOf(error));
   socket.end(
     `HTTP/1.1 ${error.status} ${STATUS_CODES[error.status] ?? 'Error'}\r\n` +
-      'Content-Type: application/problem+json; charset=utf-8\r\n' +
+      `Content-Type: ${PROBLEM_CONTENT_TYPE}\r\n` +
       `Content-Length: ${Buffer.byteLength(body)}\r\n` +
       'Connection: close\r\n\r\n' +
       body,
@@ -31,7 +31,7 @@ function writeToSocket(socket: Duplex, error: DomainError): void {
 
 function writeToResponse(res: ServerResponse, error: DomainError): void {
   const body = JSON.stringify(problemOf(error));
-  res.writeHead(error.status, { 'Content-Type': 'application/problem+json; charset=utf-8', 'Content-Length': Buffer.byteLength(body), Connection: 'close' });
+  res.writeHead(error.status, { 'Content-Type': PROBLEM_CONTENT_TYPE, 'Content-Length': Buffer.byteLength(body), Connection: 'close' });
   res.end(body);
 }
 

@@ -27,5 +27,8 @@ export function problemOf(error: DomainError): Problem {
 /** Writes a domain error as an `application/problem+json` response, with its headers. */
 export function sendProblem(res: Response, error: DomainError): void {
   if (error.headers) for (const [k, v] of Object.entries(error.headers)) res.setHeader(k, v);
-  res.status(error.status).type('application/problem+json').send(JSON.stringify(problemOf(error)));
+  res.status(error.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(problemOf(error)));
 }
+
+/** The media type of every error body. */
+export const PROBLEM_CONTENT_TYPE = 'application/problem+json; charset=utf-8';

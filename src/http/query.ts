@@ -1,4 +1,3 @@
-import type { Request } from 'express';
 import type { ListParams } from '../catalog/CatalogService.js';
 import { parseMicros } from '../catalog/clock.js';
 import { InputError, ValidationError } from '../errors.js';
@@ -55,7 +54,7 @@ export function parseTimestamp(raw: string): number {
  * `include_deleted=false` with it is a 400), `search`, `version`, `cursor`. Unknown parameters are
  * ignored.
  */
-export function parseListQuery(req: Pick<Request, 'query'>, limits: { defaultPageSize: number; maxPageSize: number }): ListParams {
+export function parseListQuery(req: { query: unknown }, limits: { defaultPageSize: number; maxPageSize: number }): ListParams {
   const query = req.query as Query;
   const limitRaw = single(query, 'limit');
   let limit = limits.defaultPageSize;

@@ -32,23 +32,28 @@ function toDomainError(err: unknown, requestId: string): DomainError {
 }
 
 /**
- * The one place errors become HTTP: every error becomes a domain error (see `toDomainError`) and is
- * written as problem+json carrying its stable `code`.
+ * The one place errors become HTTP: turns what a request threw into the domain error it answers
+ * (see `toDomainError`), logging server-side failures (a 500's cause and stack stay in the log).
  */
+export function answerToError(err: unknown, requestId: string, path: string, logger: Logger): DomainError {
+  const error = toDomainError(err, requestId);
+  if (error instanceof InternalError) {
+    const e = err as Error | undefined;
+    logger.error('unhandled error', { error: e?.message, stack: e?.stack, path });
+  } else if (error.status >= 500) {
+    logger.warn('request failed', { code: error.code, error: error.message, cause: (error.cause as Error | undefined)?.message });
+  }
+  return error;
+}
+
+/** Express's error handler: every error is written as problem+json carrying its stable `code` (see {@link answerToError}). */
 export function errorHandler(logger: Logger) {
   return (err: unknown, req: Request, res: Response, _next: NextFunction): void => {
     if (res.headersSent) {
       res.destroy();
       return;
     }
-    const error = toDomainError(err, req.id);
-    if (error instanceof InternalError) {
-      const e = err as Error | undefined;
-      logger.error('unhandled error', { error: e?.message, stack: e?.stack, path: req.path });
-    } else if (error.status >= 500) {
-      logger.warn('request failed', { code: error.code, error: error.message, cause: (error.cause as Error | undefined)?.message });
-    }
-    sendProblem(res, error);
+    sendProblem(res, answerToError(err, req.id, req.path, logger));
   };
 }
 

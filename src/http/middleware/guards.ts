@@ -28,13 +28,20 @@ export function pathGuards(req: Request, res: Response, next: NextFunction): voi
   next();
 }
 
+/** The CORS headers of every response other than a preflight, flat `[name, value, ...]`. */
+export const CORS_HEADERS: readonly string[] = [
+  'Access-Control-Allow-Origin',
+  '*',
+  'Access-Control-Expose-Headers',
+  'Retry-After, WWW-Authenticate, X-Request-Id, Location, ETag',
+];
+
 /**
  * CORS for browser clients (GitHub Copilot and web UIs need it on the read routes). Bearer tokens
  * travel in headers, never cookies, so the wildcard origin is safe.
  */
 export function cors(req: Request, res: Response, next: NextFunction): void {
-  res.setHeader('Access-Control-Allow-Origin', '*');
-  res.setHeader('Access-Control-Expose-Headers', 'Retry-After, WWW-Authenticate, X-Request-Id, Location, ETag');
+  for (let i = 0; i < CORS_HEADERS.length; i += 2) res.setHeader(CORS_HEADERS[i] as string, CORS_HEADERS[i + 1] as string);
   if (req.method === 'OPTIONS') {
     res.setHeader('Access-Control-Allow-Methods', 'GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS');
     res.setHeader('Access-Control-Allow-Headers', req.get('access-control-request-headers') ?? 'Authorization, X-Authorization, Content-Type, If-None-Match');

@@ -1,68 +1,39 @@
 import { Router, type Request, type Response } from 'express';
 import type { Reply } from '../../catalog/CatalogService.js';
-import type { GatewayConfig } from '../../config/schema.js';
-import type { AccessViews, CatalogReads } from '../ports.js';
-import { parseBool, parseListQuery } from '../query.js';
-import { parseServerPath } from '../serverPath.js';
+import { catalogReads, JSON_CONTENT_TYPE, readRouteOf, replyHeaders, type ReadRoutesDeps } from '../catalogReads.js';
 
-/** Dependencies of the read routes. */
-export interface ServerRoutesDeps {
-  catalog: CatalogReads;
-  access: AccessViews;
-  api: GatewayConfig['api'];
-  /** Responses depend on the caller's token (auth on): private caching, varying by credentials. */
-  perCaller: boolean;
-}
-
-/**
- * Writes a conditional read (DESIGN §2): the entity tag always, `304` with no body when the
- * caller's copy is current, and caching headers that keep one caller's copy from serving another.
- */
+/** Writes a read's reply: its headers, then `304` with no body or the JSON body. */
 function sendReply(res: Response, reply: Reply, perCaller: boolean): void {
-  res.setHeader('ETag', reply.etag);
-  res.setHeader('Cache-Control', perCaller ? 'private, no-cache' : 'no-cache');
-  if (perCaller) res.setHeader('Vary', 'Authorization, X-Authorization');
+  const headers = replyHeaders(reply, perCaller);
+  for (let i = 0; i < headers.length; i += 2) res.setHeader(headers[i] as string, headers[i + 1] as string);
   if (reply.body === null) {
     res.status(304).end();
     return;
   }
-  res.type('application/json').send(reply.body);
+  res.type(JSON_CONTENT_TYPE).send(reply.body);
 }
 
 /**
  * Read routes of the official v0.1 API: list, versions, one version. Mounted at `/v0.1` and `/v0`
- * (aggregated) and at `/:registryName/v0.1` and `/:registryName/v0` (one registry).
+ * (aggregated) and at `/:registryName/v0.1` and `/:registryName/v0` (one registry). The hot path
+ * (`hotReads.ts`) answers the canonical spellings of the same routes before express; this router
+ * answers every other spelling express accepts (HEAD, other letter case, console sessions).
  */
-export function serverRoutes(deps: ServerRoutesDeps): Router {
+export function serverRoutes(deps: ReadRoutesDeps): Router {
   const router = Router({ mergeParams: true });
+  const answer = catalogReads(deps);
   const registryOf = (req: Request) => (req.params as { registryName?: string }).registryName;
 
-  router.get('/servers', async (req, res) => {
-    res.locals.route = registryOf(req) ? 'registry.servers.list' : 'servers.list';
-    const view = deps.access.viewFor(req.principal);
-    const scope = deps.catalog.scopeFor(view, registryOf(req));
-    const params = parseListQuery(req, deps.api);
-    sendReply(res, await deps.catalog.listServers(view, scope, params, req.get('if-none-match')), deps.perCaller);
-  });
-
-  router.get('/servers/*path', async (req, res, next) => {
-    const parsed = parseServerPath((req.params as { path: string[] }).path);
-    if (!parsed || parsed.kind === 'status' || parsed.kind === 'versionStatus') {
+  const serve = async (req: Request, res: Response, segments: string[] | undefined, next: () => void) => {
+    const route = readRouteOf(registryOf(req), segments);
+    if (!route) {
       next();
       return;
     }
-    const view = deps.access.viewFor(req.principal);
-    const scope = deps.catalog.scopeFor(view, registryOf(req));
-    const includeDeleted = parseBool(req.query as Record<string, unknown>, 'include_deleted', false);
-    const prefix = registryOf(req) ? 'registry.' : '';
-    if (parsed.kind === 'versions') {
-      res.locals.route = `${prefix}servers.versions`;
-      sendReply(res, await deps.catalog.listVersions(view, scope, parsed.name, includeDeleted, req.get('if-none-match')), deps.perCaller);
-      return;
-    }
-    res.locals.route = `${prefix}servers.version`;
-    sendReply(res, await deps.catalog.getVersion(view, scope, parsed.name, parsed.version, includeDeleted, req.get('if-none-match')), deps.perCaller);
-  });
-
+    res.locals.route = route.route;
+    sendReply(res, await answer(route, req.principal, req.query as Record<string, unknown>, req.get('if-none-match')), deps.perCaller);
+  };
+  router.get('/servers', (req, res, next) => serve(req, res, undefined, next));
+  router.get('/servers/*path', (req, res, next) => serve(req, res, (req.params as { path: string[] }).path, next));
   return router;
 }

@@ -105,6 +105,13 @@ describe('OIDC bearer auth', () => {
     assert.equal(viaX.status, 200);
   });
 
+  it('a verified token is remembered only until it expires (plus the clock tolerance, 2s here)', async () => {
+    const token = await idp.sign({ iss: idp.issuer, aud: idp.audience, sub: 'brief', groups: ['registry-admins'], iat: now(), exp: now() + 1 });
+    for (let i = 0; i < 3; i++) assert.equal((await get('/v0.1/servers', token)).status, 200, 'accepted, then served from the cache');
+    await new Promise((r) => setTimeout(r, 4200));
+    await expect401(token, /expired/, 'expired after being cached');
+  });
+
   it('rejects every kind of bad token with 401 and an RFC 6750 challenge', async () => {
     const base = { iss: idp.issuer, aud: idp.audience, sub: 'mallory', groups: ['registry-admins'], iat: now() };
     await expect401(await idp.sign({ ...base, exp: now() - 60 }), /expired/, 'expired');

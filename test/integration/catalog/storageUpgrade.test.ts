@@ -63,7 +63,7 @@ describe('upgrade in place from the previous storage format', () => {
       { registry: 'internal', name: 'com.acme/tool', version: '1.0.0' },
       { registry: 'internal', name: 'com.acme/other', version: '0.3.0' },
     ];
-    const before = (await store.getEntries(refs)).entries;
+    const before = await store.getEntries(refs);
     assert.equal(before[0]?.body.toString(), JSON.stringify(tool1));
     assert.equal(before[1]?.metaPrefix.toString(), referenceMetaPrefix('internal', legacyRecord(other, { isLatest: true, status: 'deprecated', statusMessage: 'use tool' })));
     const names = await store.readNames('internal', ['com.acme/tool']);
@@ -77,7 +77,7 @@ describe('upgrade in place from the previous storage format', () => {
     const writer = new CatalogWriter(client, keys, { maxVersionsPerName: 100, tombstoneRetentionMs: 86_400_000 });
     const written = await writer.upsert('internal', new Map([['com.acme/tool', [{ server: tool1, official: { status: 'deprecated', statusMessage: 'old', publishedAt: T0, updatedAt: T0 } }]]]));
     assert.equal(written.changedNames, 1);
-    const [tool] = (await store.getEntries(refs.slice(0, 1))).entries;
+    const [tool] = await store.getEntries(refs.slice(0, 1));
     assert.equal(tool?.body.toString(), JSON.stringify(tool1));
     const meta = JSON.parse(`${tool?.metaPrefix.toString()}[]}}`) as Record<string, Record<string, unknown>>;
     assert.equal(meta[OFFICIAL_META_KEY]?.status, 'deprecated');
@@ -88,7 +88,7 @@ describe('upgrade in place from the previous storage format', () => {
     const moved = await writer.migrateLegacyEntries('internal');
     assert.equal(moved, 1);
     assert.equal(await client.exists(`${keys.base}r:internal:srv`, `${keys.base}r:internal:om`), 0);
-    const [, otherAfter] = (await store.getEntries(refs)).entries;
+    const [, otherAfter] = await store.getEntries(refs);
     assert.deepEqual([otherAfter?.body.toString(), otherAfter?.metaPrefix.toString()], [before[1]?.body.toString(), before[1]?.metaPrefix.toString()]);
     assert.equal(await writer.migrateLegacyEntries('internal'), 0);
   });
