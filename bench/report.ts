@@ -16,7 +16,23 @@ export interface Scenario {
   apiRssMiB: number;
   apiPeakMiB: number;
   /** Per route: the gateway's 200s and 304s, and both baselines sending the same bytes. */
-  http: Record<string, { result: LoadResult; notModified: LoadResult; floor: LoadResult; limit: LoadResult; bytes: number }>;
+  http: Record<string, RouteFigures>;
+}
+
+/**
+ * One route's figures: over the hot set (the first 50 cursors, 200 names — what earlier rounds
+ * measured, and what the entry and plan caches hold) and over the whole catalogue (every cursor,
+ * every name: mostly cache misses), the 304s (hot set), and both baselines sending the same bytes.
+ */
+export interface RouteFigures {
+  result: LoadResult;
+  whole: LoadResult;
+  notModified: LoadResult;
+  floor: LoadResult;
+  limit: LoadResult;
+  bytes: number;
+  hotSize: number;
+  wholeSize: number;
 }
 
 /** Everything one `npm run bench` measured. */
@@ -46,13 +62,15 @@ export function writeReport(report: Report, file: string): void {
 
   lines.push('## HTTP: catalogue routes against two baselines sending the same bytes', '');
   lines.push('Baselines, measured in the same run against the same number of bytes from memory (DESIGN §6): the **framework floor** (a bare express app of the gateway\'s express version) and the **physical limit** (plain `node:http`). The gateway serves each route with a JWT verified on every request and a visibility rule applied; `304` is the same route with a current `If-None-Match`.', '');
-  lines.push('| corpus | route | req/s | × express floor | × node:http | p50 ms | p99 ms | p99 ÷ floor p99 | 304 req/s | 304 ÷ 200 | floor req/s | floor p99 | node:http req/s | bytes |');
-  lines.push('|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+  lines.push('Each route is measured over two request sets: the **hot set** (the first 50 list cursors, or 200 names, requested at random: a working set the replica\'s plan and entry caches hold) and the **whole catalogue** (any cursor, any name, at random: mostly cache misses, every page planned and fetched from Redis).', '');
+  lines.push('| corpus | route | requests | req/s | × express floor | × node:http | p50 ms | p99 ms | p99 ÷ floor p99 | 304 req/s | 304 ÷ 200 | floor req/s | floor p99 | node:http req/s | bytes |');
+  lines.push('|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
   for (const s of report.scenarios) {
     for (const [route, m] of Object.entries(s.http)) {
-      lines.push(
-        `| ${s.label} (${f(s.versions)} versions) | ${route} | ${f(m.result.rps)} | ${f(m.result.rps / m.floor.rps, 2)} | ${f(m.result.rps / m.limit.rps, 2)} | ${m.result.p50} | ${m.result.p99} | ${f(m.result.p99 / Math.max(m.floor.p99, 1), 1)} | ${f(m.notModified.rps)} | ${f(m.notModified.rps / m.result.rps, 2)} | ${f(m.floor.rps)} | ${m.floor.p99} | ${f(m.limit.rps)} | ${f(m.bytes)} |`,
-      );
+      const row = (set: string, r: LoadResult, withNotModified: boolean) =>
+        `| ${s.label} (${f(s.versions)} versions) | ${route} | ${set} | ${f(r.rps)} | ${f(r.rps / m.floor.rps, 2)} | ${f(r.rps / m.limit.rps, 2)} | ${r.p50} | ${r.p99} | ${f(r.p99 / Math.max(m.floor.p99, 1), 1)} | ${withNotModified ? f(m.notModified.rps) : ''} | ${withNotModified ? f(m.notModified.rps / r.rps, 2) : ''} | ${f(m.floor.rps)} | ${m.floor.p99} | ${f(m.limit.rps)} | ${f(m.bytes)} |`;
+      lines.push(row(`hot set (${f(m.hotSize)})`, m.result, true));
+      lines.push(row(`whole catalogue (${f(m.wholeSize)})`, m.whole, false));
     }
   }
   lines.push('');
@@ -68,7 +86,7 @@ export function writeReport(report: Report, file: string): void {
   lines.push('', `Incremental sync cost at ${f(big.versions)} vs ${f(report.small.versions)} versions: **${f(ratio, 2)}×**. Full-sync wall time includes the worker's start-up.`, '');
 
   lines.push('## Memory', '');
-  lines.push('| corpus | API RSS under load (MiB) | API peak RSS (MiB) | Redis used_memory (MiB) | Redis bytes per version |');
+  lines.push('| corpus | API RSS under load, highest sample (MiB) | API peak RSS incl. start-up (MiB) | Redis used_memory (MiB) | Redis bytes per version |');
   lines.push('|---|---:|---:|---:|---:|');
   for (const s of report.scenarios) {
     lines.push(`| ${s.label} | ${f(s.apiRssMiB)} | ${f(s.apiPeakMiB)} | ${f(s.usedMemoryBytes / 2 ** 20)} | ${f(s.usedMemoryBytes / s.versions)} |`);
@@ -84,17 +102,19 @@ export function writeReport(report: Report, file: string): void {
   lines.push('|---|---:|---|');
   for (const [route, m] of Object.entries(big.http)) {
     const want = route.startsWith('list') ? 0.6 : 0.8;
-    const ratioToFloor = m.result.rps / m.floor.rps;
-    lines.push(`| ${route} ≥ ${want} × express floor | ${f(ratioToFloor, 2)} | ${check(ratioToFloor >= want)} |`);
-    const p99 = m.result.p99 / Math.max(m.floor.p99, 1);
-    lines.push(`| ${route} p99 ≤ 2 × floor p99 | ${f(p99, 1)}× (${m.result.p99} vs ${m.floor.p99} ms) | ${check(p99 <= 2)} |`);
-    lines.push(`| ${route}: 304 cheaper than 200 | ${f(m.notModified.rps / m.result.rps, 2)}× the 200 rate | ${check(m.notModified.rps > m.result.rps)} |`);
+    for (const [set, r] of [['hot set', m.result], ['whole catalogue', m.whole]] as const) {
+      const ratioToFloor = r.rps / m.floor.rps;
+      lines.push(`| ${route}, ${set}: ≥ ${want} × express floor | ${f(ratioToFloor, 2)} | ${check(ratioToFloor >= want)} |`);
+      const p99 = r.p99 / Math.max(m.floor.p99, 1);
+      lines.push(`| ${route}, ${set}: p99 ≤ 2 × floor p99 | ${f(p99, 1)}× (${r.p99} vs ${m.floor.p99} ms) | ${check(p99 <= 2)} |`);
+    }
+    lines.push(`| ${route}: 304 cheaper than 200 (hot set) | ${f(m.notModified.rps / m.result.rps, 2)}× the 200 rate | ${check(m.notModified.rps > m.result.rps)} |`);
   }
   const throughput = big.versions / big.fullWall;
   lines.push(`| full sync ≥ 15,000 versions/s | ${f(throughput)} | ${check(throughput >= 15_000)} |`);
   lines.push(`| worker RSS ≤ 256 MiB | ${f(big.workerPeakMiB)} MiB | ${check(big.workerPeakMiB <= 256)} |`);
   lines.push(`| incremental at the largest corpus ≤ 1.5 × at 10k (median of runs) | ${f(ratio, 2)}× | ${check(ratio <= 1.5)} |`);
-  lines.push(`| API RSS ≤ 256 MiB | ${f(big.apiPeakMiB)} MiB | ${check(big.apiPeakMiB <= 256)} |`);
+  lines.push(`| API RSS ≤ 256 MiB under load | ${f(big.apiRssMiB)} MiB (start-up peak ${f(big.apiPeakMiB)}) | ${check(big.apiRssMiB <= 256)} |`);
   const perVersion = big.usedMemoryBytes / big.versions;
   lines.push(`| Redis ≤ 1 KB per stored version | ${f(perVersion)} B | ${check(perVersion <= 1024)} |`, '');
 
