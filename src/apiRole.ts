@@ -101,6 +101,8 @@ export async function startApi(deps: ApiDeps): Promise<RunningApi> {
   const index = new ReadModelFollower(store, registryNames, logger);
   await index.load();
   collectLoadGarbage();
+  // Read by V8 at every full collection, so it takes effect when set at run time (config server.heapGrowingPercent).
+  if (config.server.heapGrowingPercent > 0) setFlagsFromString(`--heap-growing-percent=${config.server.heapGrowingPercent}`);
   const access = new AccessPolicy(config.access, registryNames, config.auth.mode === 'none');
   const catalog = new CatalogService(
     index,

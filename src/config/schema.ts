@@ -228,6 +228,8 @@ export const configSchema = z
         keepAliveTimeout: duration('65s'),
         /** Largest request line plus headers, in bytes (Node `maxHeaderSize`); larger gets 431. */
         maxHeaderBytes: z.number().int().min(1024).max(1024 * 1024).default(16 * 1024),
+        /** V8's old-generation growth between full collections, in percent (0 = V8 decides). */
+        heapGrowingPercent: z.number().int().min(0).max(400).default(0),
       })
       .strict()
       .prefault({}),
