@@ -16,6 +16,7 @@ import { UpstreamSync } from '../src/sync/UpstreamSync.js';
 import { startOidcProvider } from '../devServices/oidc-provider.mjs';
 import { freePort, startRedisServer } from '../devServices/redis.mjs';
 import { measure, type LoadResult } from './http.js';
+import { incrementalRuns } from './incremental.js';
 import { median, rssOf, startBaseline, startGateway, startUpstream, stopChild, type BaselineProcess, type UpstreamProcess } from './processes.js';
 import { redisMemory } from './redisMemory.js';
 import { writeReport, type Report, type Scenario } from './report.js';
@@ -45,19 +46,6 @@ async function token(issuer: string): Promise<string> {
     body: new URLSearchParams({ grant_type: 'client_credentials', resource: AUDIENCE }),
   });
   return ((await res.json()) as { access_token: string }).access_token;
-}
-
-async function incremental(sync: UpstreamSync, upstream: UpstreamProcess, times: number): Promise<number> {
-  const ms: number[] = [];
-  for (let i = 0; i < times; i++) {
-    await new Promise((r) => setTimeout(r, 5));
-    await upstream.mutate(100);
-    const t0 = performance.now();
-    const s = await sync.run();
-    ms.push(performance.now() - t0);
-    if (s?.phase !== 'complete' || s.lastRunMode !== 'incremental') throw new Error(`incremental sync failed: ${s?.message}`);
-  }
-  return median(ms);
 }
 
 async function etagOf(url: string, headers: Record<string, string>): Promise<string> {
@@ -118,7 +106,7 @@ async function scenario(label: string, upstreams: number, redisUrl: string, issu
   log(`${label}: incremental syncs of 100 changes`);
   const writer = CatalogWriter.forConfig(redis, keys, config.catalog);
   const sync0 = new UpstreamSync(config.registries[0] as UpstreamRegistryConfig, { redis, writer, status: statuses, logger: createLogger({ silent: true }) });
-  const incrementalMs = await incremental(sync0, ups[0] as UpstreamProcess, QUICK ? 1 : 9);
+  const incrementalMs = median(await incrementalRuns(sync0, ups[0] as UpstreamProcess, QUICK ? 1 : 9));
   for (const u of ups) u.stop();
 
   log(`${label}: API under load (${CONNECTIONS} connections, ${SECONDS}s x ${RUNS})`);
@@ -191,7 +179,7 @@ async function incrementalAtSmallSize(redisUrl: string): Promise<{ versions: num
   const keys = new Keys('bench-small');
   const sync = new UpstreamSync(config.registries[0] as UpstreamRegistryConfig, { redis, writer: CatalogWriter.forConfig(redis, keys, config.catalog), status: new SyncStatusStore(redis, keys), logger: createLogger({ silent: true }) });
   await sync.run({ full: true });
-  const ms = await incremental(sync, up, QUICK ? 1 : 9);
+  const ms = median(await incrementalRuns(sync, up, QUICK ? 1 : 9));
   up.stop();
   redis.disconnect();
   return { versions: up.versions, ms };

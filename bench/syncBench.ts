@@ -14,6 +14,7 @@ import { SyncStatusStore } from '../src/sync/SyncStatusStore.js';
 import { UpstreamSync } from '../src/sync/UpstreamSync.js';
 import { startRedisServer } from '../devServices/redis.mjs';
 import { median, startUpstream, type UpstreamProcess } from './processes.js';
+import { incrementalRuns } from './incremental.js';
 import { redisMemory } from './redisMemory.js';
 
 const NAMES = Number(process.env.BENCH_NAMES ?? 20000);
@@ -52,21 +53,6 @@ async function fullSyncs(syncs: UpstreamSync[], concurrency: number): Promise<vo
   );
 }
 
-/** Median time of `times` incremental syncs, each after `count` upstream changes. */
-export async function incrementalMs(sync: UpstreamSync, upstream: UpstreamProcess, times: number): Promise<number[]> {
-  const ms: number[] = [];
-  for (let i = 0; i < times; i++) {
-    await new Promise((r) => setTimeout(r, 5));
-    await upstream.mutate(100);
-    const t0 = performance.now();
-    const s = await sync.run();
-    ms.push(performance.now() - t0);
-    if (s?.phase !== 'complete' || s.lastRunMode !== 'incremental') throw new Error(`incremental sync failed: ${s?.message}`);
-  }
-  return ms;
-}
-
-/** CPU seconds (user + system) a process has used, from /proc. */
 function cpuSeconds(pid: number): number {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
   return (Number(fields[11]) + Number(fields[12])) / 100;
@@ -84,7 +70,7 @@ async function smallIncremental(redis: Redis, rows: string[]): Promise<number[]>
   const small = await startUpstream(Math.round(10_000 / 3.3));
   const [sync] = syncsFor(redis, 'small', [small]) as [UpstreamSync];
   await sync.run({ full: true });
-  const ms = await incrementalMs(sync, small, RUNS);
+  const ms = await incrementalRuns(sync, small, RUNS);
   small.stop();
   rows.push(`incremental, 100 changes at ${small.versions} versions: median ${median(ms).toFixed(1)} ms (${ms.map((m) => m.toFixed(0)).join(' ')})`);
   log(rows.at(-1) as string);
@@ -118,7 +104,7 @@ async function main() {
       rows.push(`  Redis: ${memory.summary}`);
       log(rows.at(-1) as string);
       if (count === Math.max(...UPSTREAMS) && RUNS > 0) {
-        const big = await incrementalMs(syncs[0] as UpstreamSync, ups[0] as UpstreamProcess, RUNS);
+        const big = await incrementalRuns(syncs[0] as UpstreamSync, ups[0] as UpstreamProcess, RUNS);
         rows.push(`incremental, 100 changes at ${versions} versions: median ${median(big).toFixed(1)} ms (${big.map((m) => m.toFixed(0)).join(' ')}); ratio to small ${(median(big) / median(smallMs)).toFixed(2)}`);
         log(rows.at(-1) as string);
       }
