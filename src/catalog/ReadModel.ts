@@ -61,12 +61,7 @@ export class ReadModel {
     return (this.parts[i] as RegistryPart).byName.get(name);
   }
 
-  /** Registries (ascending priority) with any record of `name`, removed versions included. */
-  holdersOf(name: string): readonly number[] {
-    return this.holding(name).registries;
-  }
-
-  /** The registries holding `name` and their records (see {@link Holding}). */
+  /** The registries (ascending priority) with any record of `name`, removed versions included, and their records (see {@link Holding}). */
   holding(name: string): Holding {
     return this.holders.get(name) ?? NOBODY;
   }

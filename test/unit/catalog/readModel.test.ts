@@ -100,7 +100,7 @@ describe('read model queries', () => {
       { registry: 1, name: 'io.x/new', stored: stored(60, rec('1.0.0', 60, { isLatest: true })) },
     ]);
     assert.deepEqual(m.namesOf(), ['io.x/a', 'io.x/gone', 'io.x/new', 'io.x/z']);
-    assert.deepEqual(m.holdersOf('io.x/a'), [2]);
+    assert.deepEqual(m.holding('io.x/a').registries, [2]);
     assert.equal(m.versionCount(2), 5);
   });
 });
